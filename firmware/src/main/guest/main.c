@@ -1,0 +1,274 @@
+/*
+ * The embedded test guest. The BSP prints a banner on COM1, starts the APs (INIT-SIPI-SIPI), waits
+ * until each has reported, runs the scenario named by the fw_cfg file "opt/vmm/scenario" and writes
+ * its status to the debug-exit port. No x87/SSE anywhere: this host's KVM emulates every instruction.
+ */
+#include <stdint.h>
+#include "layout.h"
+
+#define COM1            0x3f8
+#define DEBUG_EXIT_PORT 0x501
+#define POST_PORT       0x80
+#define FW_CFG_SELECTOR 0x510
+#define FW_CFG_DATA     0x511
+#define FW_CFG_SIGNATURE 0x00
+#define FW_CFG_NB_CPUS  0x05
+#define FW_CFG_FILE_DIR 0x19
+#define LAPIC_BASE      0xFEE00000UL
+#define LAPIC_ID        0x20
+#define LAPIC_ICR_LO    0x300
+#define LAPIC_ICR_HI    0x310
+#define ICR_INIT_ALL_BUT_SELF 0x000C4500
+#define ICR_SIPI_ALL_BUT_SELF 0x000C4600
+/* TSC ticks to wait for the APs: ample at any TSC rate from 1 to 5 GHz on an emulating host. */
+#define AP_TIMEOUT_TICKS 60000000000ULL
+
+/* Exit statuses (the debug-exit value). */
+#define EXIT_OK            0
+#define EXIT_APS_MISSING   0x10
+#define EXIT_APIC_MISMATCH 0x11
+#define EXIT_BAD_SCENARIO  0x12
+#define EXIT_FWAIT_RAN     0x13
+
+extern uint64_t ap_trampoline_lma, ap_trampoline_size;
+
+static volatile uint32_t print_lock;
+static volatile uint32_t cpus_online;
+static volatile uint32_t apic_mismatch;
+
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline void pause(void) { __asm__ volatile("pause"); }
+static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return (uint64_t)hi << 32 | lo; }
+static inline uint32_t mmio_read32(uint64_t a) { return *(volatile uint32_t *)a; }
+static inline void mmio_write32(uint64_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+
+static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d) {
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+void *memcpy(void *dst, const void *src, uint64_t n) {
+    uint8_t *d = dst;
+    const uint8_t *s = src;
+    while (n--) *d++ = *s++;
+    return dst;
+}
+
+void *memset(void *dst, int c, uint64_t n) {
+    uint8_t *d = dst;
+    while (n--) *d++ = (uint8_t)c;
+    return dst;
+}
+
+static void putc(char c) {
+    while (!(inb(COM1 + 5) & 0x20)) pause();    /* LSR.THRE */
+    outb(COM1, (uint8_t)c);
+}
+
+static void puts(const char *s) { while (*s) putc(*s++); }
+
+static void putu(uint64_t v) {
+    char buf[21];
+    int i = 20;
+    buf[i] = 0;
+    do { buf[--i] = (char)('0' + v % 10); v /= 10; } while (v);
+    puts(&buf[i]);
+}
+
+static void lock(void) { while (__atomic_exchange_n(&print_lock, 1, __ATOMIC_ACQUIRE)) pause(); }
+static void unlock(void) { __atomic_store_n(&print_lock, 0, __ATOMIC_RELEASE); }
+
+static __attribute__((noreturn)) void exit_vm(uint8_t status) {
+    puts("exit ");
+    putu(status);
+    putc('\n');
+    outb(DEBUG_EXIT_PORT, status);
+    for (;;) __asm__ volatile("cli; hlt");
+}
+
+static void uart_init(void) {
+    outb(COM1 + 1, 0x00);   /* IER: polled */
+    outb(COM1 + 3, 0x80);   /* LCR: DLAB */
+    outb(COM1 + 0, 0x01);   /* 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03);   /* 8N1 */
+    outb(COM1 + 2, 0x07);   /* FIFO on, cleared */
+}
+
+/* fw_cfg, traditional interface. */
+static void fw_cfg_select(uint16_t key) { outw(FW_CFG_SELECTOR, key); }
+
+static void fw_cfg_read(void *buf, uint32_t len) {
+    uint8_t *p = buf;
+    while (len--) *p++ = inb(FW_CFG_DATA);
+}
+
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+
+static int fw_cfg_present(void) {
+    char sig[4];
+    fw_cfg_select(FW_CFG_SIGNATURE);
+    fw_cfg_read(sig, 4);
+    return sig[0] == 'Q' && sig[1] == 'E' && sig[2] == 'M' && sig[3] == 'U';
+}
+
+static int streq(const char *a, const char *b) {
+    while (*a && *a == *b) { a++; b++; }
+    return *a == *b;
+}
+
+/* Reads file "name" into buf (NUL-terminated, truncated to cap-1); returns its length or -1. */
+static int fw_cfg_file(const char *name, char *buf, uint32_t cap) {
+    uint8_t raw[4], entry[64];
+    fw_cfg_select(FW_CFG_FILE_DIR);
+    fw_cfg_read(raw, 4);
+    uint32_t count = be32(raw);
+    for (uint32_t i = 0; i < count; i++) {
+        fw_cfg_read(entry, 64);
+        entry[63] = 0;
+        if (streq((const char *)entry + 8, name)) {
+            uint32_t size = be32(entry);
+            uint32_t n = size < cap - 1 ? size : cap - 1;
+            fw_cfg_select((uint16_t)(entry[4] << 8 | entry[5]));
+            fw_cfg_read(buf, n);
+            buf[n] = 0;
+            return (int)size;
+        }
+    }
+    return -1;
+}
+
+static uint32_t cpuid_apic_id(void) {
+    uint32_t a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    return b >> 24;
+}
+
+/* Reports this vCPU: the initial APIC ID from CPUID must match the LAPIC's ID register. */
+static void report_cpu(const char *role) {
+    uint32_t cpuid_id = cpuid_apic_id();
+    uint32_t lapic_id = mmio_read32(LAPIC_BASE + LAPIC_ID) >> 24;
+    lock();
+    uint32_t index = cpus_online;
+    puts("cpu ");
+    putu(index);
+    puts(": ");
+    puts(role);
+    puts(" online, APIC ID ");
+    putu(lapic_id);
+    if (cpuid_id != lapic_id) {
+        puts(" (CPUID says ");
+        putu(cpuid_id);
+        puts(")");
+        apic_mismatch = 1;
+    }
+    putc('\n');
+    __atomic_store_n(&cpus_online, index + 1, __ATOMIC_RELEASE);
+    unlock();
+}
+
+void ap_main(void) {
+    report_cpu("AP");
+    for (;;) __asm__ volatile("cli; hlt");
+}
+
+static void start_aps(uint32_t expected) {
+    memcpy((void *)AP_TRAMPOLINE, (const void *)ap_trampoline_lma, ap_trampoline_size);
+    mmio_write32(LAPIC_BASE + LAPIC_ICR_HI, 0);
+    mmio_write32(LAPIC_BASE + LAPIC_ICR_LO, ICR_INIT_ALL_BUT_SELF);
+    mmio_write32(LAPIC_BASE + LAPIC_ICR_LO, ICR_SIPI_ALL_BUT_SELF | SIPI_VECTOR);
+    mmio_write32(LAPIC_BASE + LAPIC_ICR_LO, ICR_SIPI_ALL_BUT_SELF | SIPI_VECTOR);
+    uint64_t start = rdtsc();
+    while (__atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE) < expected && rdtsc() - start < AP_TIMEOUT_TICKS)
+        pause();
+}
+
+static uint64_t parse_u64(const char *s) {
+    uint64_t v = 0;
+    while (*s >= '0' && *s <= '9') v = v * 10 + (uint64_t)(*s++ - '0');
+    return v;
+}
+
+static int starts_with(const char *s, const char *prefix) {
+    while (*prefix) if (*s++ != *prefix++) return 0;
+    return 1;
+}
+
+static void run_scenario(const char *scenario) {
+    if (streq(scenario, "boot")) {
+        return;
+    }
+    if (starts_with(scenario, "pio:")) {
+        /* The benchmark's exit loop: N writes to the POST port, each one userspace exit. */
+        uint64_t n = parse_u64(scenario + 4);
+        for (uint64_t i = 0; i < n; i++) outb(POST_PORT, (uint8_t)i);
+        return;
+    }
+    if (starts_with(scenario, "exit:")) {
+        exit_vm((uint8_t)parse_u64(scenario + 5));
+    }
+    if (streq(scenario, "triple-fault")) {
+        /* An empty IDT: the #GP of a non-canonical load cannot be delivered, nor can the #DF. */
+        struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = {0, 0};
+        puts("loading an empty IDT and raising #GP\n");
+        __asm__ volatile("lidt %0; movq (%1), %%rax" : : "m"(idtr), "r"(0x8000000000000000UL) : "rax");
+    }
+    if (streq(scenario, "fwait")) {
+        puts("executing FWAIT\n");
+        __asm__ volatile(".byte 0x9b");
+        exit_vm(EXIT_FWAIT_RAN);
+    }
+    if (streq(scenario, "halt")) {
+        puts("halting with interrupts off\n");
+        for (;;) __asm__ volatile("cli; hlt");
+    }
+    if (streq(scenario, "spin")) {
+        puts("spinning\n");
+        for (;;) pause();
+    }
+    puts("unknown scenario: ");
+    puts(scenario);
+    putc('\n');
+    exit_vm(EXIT_BAD_SCENARIO);
+}
+
+void bsp_main(void) {
+    static char scenario[64] = "boot";
+    uint8_t raw[2] = {1, 0};
+
+    uart_init();
+    puts("vmm test guest: reset vector -> real mode -> protected mode -> long mode\n");
+    if (fw_cfg_present()) {
+        fw_cfg_select(FW_CFG_NB_CPUS);
+        fw_cfg_read(raw, 2);
+        fw_cfg_file("opt/vmm/scenario", scenario, sizeof scenario);
+    }
+    uint32_t cpus = (uint32_t)(raw[0] | raw[1] << 8);
+    if (cpus == 0 || cpus > MAX_CPUS) {
+        cpus = cpus ? MAX_CPUS : 1;
+    }
+    report_cpu("BSP");
+    if (cpus > 1) {
+        start_aps(cpus);
+    }
+    uint32_t online = __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
+    lock();
+    puts("vCPUs online: ");
+    putu(online);
+    puts(" of ");
+    putu(cpus);
+    putc('\n');
+    unlock();
+    if (online != cpus) {
+        exit_vm(EXIT_APS_MISSING);
+    }
+    if (apic_mismatch) {
+        exit_vm(EXIT_APIC_MISMATCH);
+    }
+    puts("scenario: ");
+    puts(scenario);
+    putc('\n');
+    run_scenario(scenario);
+    exit_vm(EXIT_OK);
+}

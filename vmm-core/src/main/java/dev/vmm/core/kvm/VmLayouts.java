@@ -1,0 +1,50 @@
+package dev.vmm.core.kvm;
+
+import static dev.vmm.core.sys.CStruct.array;
+import static dev.vmm.core.sys.CStruct.bytes;
+import static dev.vmm.core.sys.CStruct.struct;
+import static dev.vmm.core.sys.CStruct.u32;
+import static dev.vmm.core.sys.CStruct.u64;
+import static dev.vmm.core.sys.CStruct.union;
+
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+
+/** Structs of linux/kvm.h used on the VM fd and the system fd. */
+final class VmLayouts {
+    static final StructLayout KVM_USERSPACE_MEMORY_REGION = struct("kvm_userspace_memory_region",
+            u32("slot"), u32("flags"), u64("guest_phys_addr"), u64("memory_size"), u64("userspace_addr"));
+
+    static final StructLayout KVM_USERSPACE_MEMORY_REGION2 = struct("kvm_userspace_memory_region2",
+            u32("slot"), u32("flags"), u64("guest_phys_addr"), u64("memory_size"), u64("userspace_addr"),
+            u64("guest_memfd_offset"), u32("guest_memfd"), u32("pad1"), array("pad2", 14, ValueLayout.JAVA_LONG));
+
+    static final StructLayout KVM_IRQ_LEVEL = struct("kvm_irq_level",
+            union(null, u32("irq"), u32("status")), u32("level"));
+
+    static final StructLayout KVM_IRQFD = struct("kvm_irqfd",
+            u32("fd"), u32("gsi"), u32("flags"), u32("resamplefd"), bytes("pad", 16));
+
+    static final StructLayout KVM_IOEVENTFD = struct("kvm_ioeventfd",
+            u64("datamatch"), u64("addr"), u32("len"), u32("fd"), u32("flags"), bytes("pad", 36));
+
+    static final StructLayout KVM_PIT_CONFIG = struct("kvm_pit_config",
+            u32("flags"), array("pad", 15, ValueLayout.JAVA_INT));
+
+    static final StructLayout KVM_ENABLE_CAP = struct("kvm_enable_cap",
+            u32("cap"), u32("flags"), array("args", 4, ValueLayout.JAVA_LONG), bytes("pad", 64));
+
+    /** Header only: the kernel sigset ({@code len} bytes) follows. */
+    static final StructLayout KVM_SIGNAL_MASK = struct("kvm_signal_mask", u32("len"));
+
+    static final StructLayout KVM_CREATE_GUEST_MEMFD = struct("kvm_create_guest_memfd",
+            u64("size"), u64("flags"), array("reserved", 6, ValueLayout.JAVA_LONG));
+
+    static final StructLayout KVM_MEMORY_ATTRIBUTES = struct("kvm_memory_attributes",
+            u64("address"), u64("size"), u64("attributes"), u64("flags"));
+
+    static final StructLayout KVM_DEVICE_ATTR = struct("kvm_device_attr",
+            u32("flags"), u32("group"), u64("attr"), u64("addr"));
+
+    private VmLayouts() {}
+}

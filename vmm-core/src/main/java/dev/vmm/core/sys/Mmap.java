@@ -1,0 +1,121 @@
+package dev.vmm.core.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An owned mmap(2) mapping. {@link #segment()} is sized to the mapping, so every access through it
+ * is bounds-checked by the JDK; the segment must not be used after {@link #close()}.
+ */
+public final class Mmap implements AutoCloseable {
+    @CName("PROT_NONE") public static final int PROT_NONE = 0;
+    @CName("PROT_READ") public static final int PROT_READ = 1;
+    @CName("PROT_WRITE") public static final int PROT_WRITE = 2;
+    @CName("MAP_SHARED") public static final int MAP_SHARED = 1;
+    @CName("MAP_PRIVATE") public static final int MAP_PRIVATE = 2;
+    @CName("MAP_ANONYMOUS") public static final int MAP_ANONYMOUS = 0x20;
+    @CName("MAP_NORESERVE") public static final int MAP_NORESERVE = 0x4000;
+    @CName("MAP_HUGETLB") public static final int MAP_HUGETLB = 0x40000;
+    @CName("MADV_HUGEPAGE") public static final int MADV_HUGEPAGE = 14;
+    @CName("MADV_DONTDUMP") public static final int MADV_DONTDUMP = 16;
+
+    private static final MethodHandle MMAP = Native.downcallWithErrno("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = Native.downcallWithErrno("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MADVISE = Native.downcallWithErrno("madvise",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final long MAP_FAILED = -1L;
+
+    private final MemorySegment segment;
+    private final Arena arena;
+    private final String what;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Mmap(MemorySegment address, long size, String what) {
+        // The segment lives in an arena of its own: after close, any access through a view of it is an
+        // IllegalStateException instead of a touch of unmapped (or reused) host memory.
+        this.arena = Arena.ofShared();
+        this.segment = address.reinterpret(size, arena, null);
+        this.what = what;
+    }
+
+    /** Anonymous private memory, for guest RAM. */
+    public static Mmap anonymous(long size, int prot, int extraFlags, String what) {
+        return map(MemorySegment.NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | extraFlags, -1, 0, what);
+    }
+
+    /** A shared mapping of {@code fd} (the vCPU's kvm_run page, a guest_memfd, a flash file). */
+    public static Mmap file(Fd fd, long size, int prot, long offset, String what) {
+        return map(MemorySegment.NULL, size, prot, MAP_SHARED, fd.raw(), offset, what);
+    }
+
+    private static Mmap map(MemorySegment hint, long size, int prot, int flags, int fd, long offset, String what) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("mmap of " + what + ": size " + size);
+        }
+        try {
+            MemorySegment state = Native.errnoState();
+            MemorySegment p = (MemorySegment) MMAP.invokeExact(state, hint, size, prot, flags, fd, offset);
+            if (p.address() == MAP_FAILED) {
+                throw new SysException("mmap", Native.errno(state), what + ", " + size + " bytes");
+            }
+            return new Mmap(p, size, what);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    public MemorySegment segment() {
+        if (closed.get()) {
+            throw new IllegalStateException(what + " is unmapped");
+        }
+        return segment;
+    }
+
+    public long size() {
+        return segment.byteSize();
+    }
+
+    /** Advice is a hint: failure (for example no THP in this kernel) is returned, not thrown. */
+    public boolean advise(int advice) {
+        try {
+            return (int) MADVISE.invokeExact(Native.errnoState(), segment, segment.byteSize(), advice) == 0;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                MemorySegment address = MemorySegment.ofAddress(segment.address());
+                long size = segment.byteSize();
+                arena.close();
+                MemorySegment state = Native.errnoState();
+                if ((int) MUNMAP.invokeExact(state, address, size) < 0) {
+                    throw new SysException("munmap", Native.errno(state), what);
+                }
+            } catch (SysException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return what + "[" + segment.byteSize() + " bytes" + (closed.get() ? ", unmapped]" : "]");
+    }
+}

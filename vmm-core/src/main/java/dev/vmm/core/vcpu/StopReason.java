@@ -1,0 +1,76 @@
+package dev.vmm.core.vcpu;
+
+/** Why a VM stopped, with the process exit status a user of the command line sees. */
+public sealed interface StopReason {
+    /** Process status for a VM the guest crashed (triple fault, emulation failure, unknown exit). */
+    int GUEST_FAULT_STATUS = 3;
+    /** Process status for a failure of the VMM itself. */
+    int VMM_FAILURE_STATUS = 1;
+
+    int exitStatus();
+
+    /** One line for the log or the terminal. */
+    String summary();
+
+    /** Lines after the summary (register dumps); empty when the summary says it all. */
+    default String details() {
+        return "";
+    }
+
+    /** The guest wrote {@code status} to the debug-exit device. */
+    record GuestExit(int status) implements StopReason {
+        public int exitStatus() {
+            return status;
+        }
+
+        public String summary() {
+            return "guest exited with status " + status;
+        }
+    }
+
+    /** ACPI power-off, KVM_SYSTEM_EVENT_SHUTDOWN, or a reset (the VM stops; reboot is not offered). */
+    record PowerOff(String how) implements StopReason {
+        public int exitStatus() {
+            return 0;
+        }
+
+        public String summary() {
+            return "guest powered off (" + how + ")";
+        }
+    }
+
+    /** The guest cannot go on: the summary names the event, {@code state} holds its registers. */
+    record GuestFault(int vcpu, String event, String detail, VcpuState state) implements StopReason {
+        public int exitStatus() {
+            return GUEST_FAULT_STATUS;
+        }
+
+        public String summary() {
+            return "vcpu" + vcpu + ": " + event + (state == null ? "" : " at RIP 0x"
+                    + Long.toHexString(state.regs().rip()) + " in " + state.sregs().cpuMode());
+        }
+
+        public String details() {
+            String regs = state == null ? "" : state.toString();
+            return detail.isEmpty() ? regs : detail + "\n" + regs;
+        }
+    }
+
+    /** Stopped from outside: a signal, the API, a test. */
+    record HostRequest(String why, int exitStatus) implements StopReason {
+        public String summary() {
+            return "stopped: " + why;
+        }
+    }
+
+    /** The VMM itself failed (a device threw, an ioctl failed while running). */
+    record VmmFailure(String where, Throwable cause) implements StopReason {
+        public int exitStatus() {
+            return VMM_FAILURE_STATUS;
+        }
+
+        public String summary() {
+            return where + ": " + cause;
+        }
+    }
+}

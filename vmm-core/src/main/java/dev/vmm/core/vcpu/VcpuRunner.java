@@ -1,0 +1,174 @@
+package dev.vmm.core.vcpu;
+
+import dev.vmm.core.kvm.KvmRun;
+import dev.vmm.core.kvm.VcpuFd;
+import dev.vmm.core.sys.Errno;
+import dev.vmm.core.sys.KickSignal;
+import dev.vmm.core.sys.SysException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One vCPU on its own platform thread, as a small state machine: RUNNING (in and out of KVM_RUN),
+ * PAUSED (waiting for a command), FINISHED. Other threads never touch the vCPU; they post a command
+ * and {@linkplain #kick() kick} it out of KVM_RUN with {@code immediate_exit} plus {@link KickSignal}.
+ */
+public final class VcpuRunner {
+    public enum State { CREATED, RUNNING, PAUSED, FINISHED }
+
+    private enum Command { PAUSE, RESUME, FINISH }
+
+    private final VcpuFd vcpu;
+    private final KvmRun run;
+    private final ExitHandler handler;
+    private final StopRequester stopper;
+    private final LinkedBlockingQueue<Command> mailbox = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    private volatile State state = State.CREATED;
+    private volatile long exits;
+    /** The thread to signal; 0 once it can no longer be signalled. Guarded by {@code this}. */
+    private long pthread;
+    private Thread thread;
+
+    public VcpuRunner(VcpuFd vcpu, ExitHandler handler, StopRequester stopper) {
+        this.vcpu = vcpu;
+        this.run = vcpu.run();
+        this.handler = handler;
+        this.stopper = stopper;
+    }
+
+    public int id() {
+        return vcpu.id();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Exits handled so far (a diagnostic, updated by the vCPU thread only). */
+    public long exits() {
+        return exits;
+    }
+
+    /** Starts the thread and waits until it can be kicked. */
+    public void start() {
+        thread = Thread.ofPlatform().name("vcpu" + vcpu.id()).start(this::loop);
+        started.join();
+    }
+
+    public void pause() {
+        post(Command.PAUSE);
+    }
+
+    public void resume() {
+        post(Command.RESUME);
+    }
+
+    public void finish() {
+        post(Command.FINISH);
+    }
+
+    /** Waits for the thread to end; false if it did not within the timeout. */
+    public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
+        if (thread == null) {
+            return true;
+        }
+        return thread.join(java.time.Duration.ofNanos(unit.toNanos(timeout)));
+    }
+
+    private void post(Command command) {
+        mailbox.add(command);
+        kick();
+    }
+
+    /** Makes the vCPU leave KVM_RUN soon: at once if inside, before entering if about to enter. */
+    public synchronized void kick() {
+        if (pthread != 0) {
+            run.setImmediateExit(true);
+            KickSignal.send(pthread);
+        }
+    }
+
+    private void loop() {
+        try {
+            long mask = KickSignal.blockInCurrentThread();
+            vcpu.setSignalMask(mask);
+            synchronized (this) {
+                pthread = KickSignal.currentThread();
+            }
+            state = State.RUNNING;
+            started.complete(null);
+            while (state != State.FINISHED) {
+                Command command = state == State.PAUSED ? mailbox.take() : mailbox.poll();
+                if (command != null) {
+                    apply(command);
+                } else {
+                    runOnce();
+                }
+            }
+        } catch (Throwable t) {
+            stopper.requestStop(new StopReason.VmmFailure("vcpu" + vcpu.id(), t));
+        } finally {
+            synchronized (this) {
+                pthread = 0;
+            }
+            // No kick can be sent from here on; consume any still pending, because the JVM restores the
+            // thread's original signal mask when it exits and would deliver it (default action: exit).
+            KickSignal.drain();
+            state = State.FINISHED;
+            started.complete(null);
+            finished.complete(null);
+        }
+    }
+
+    private void apply(Command command) {
+        switch (command) {
+            case PAUSE -> state = State.PAUSED;
+            case RESUME -> state = State.RUNNING;
+            case FINISH -> state = State.FINISHED;
+        }
+    }
+
+    private void runOnce() {
+        int rc = vcpu.enter();
+        VcpuExit exit;
+        if (rc == -Errno.EINTR) {
+            exit = ExitDecoder.interrupted();
+        } else if (rc == -Errno.EAGAIN) {
+            return;
+        } else if (rc < 0) {
+            throw new SysException("KVM_RUN", -rc, "vcpu" + vcpu.id());
+        } else {
+            exit = ExitDecoder.decode(run);
+        }
+        exits++;
+        if (exit instanceof VcpuExit.Interrupted) {
+            // Clear the kick before looking at the mailbox, so a kick posted after this point is seen.
+            run.setImmediateExit(false);
+            KickSignal.drain();
+            return;
+        }
+        switch (ExitDispatcher.dispatch(exit, handler)) {
+            case ExitAction.Continue c -> { }
+            case ExitAction.HypercallReturn(long value) -> run.setHypercallReturn(value);
+            case ExitAction.Stop(StopReason reason) -> {
+                stopper.requestStop(reason);
+                state = State.FINISHED;
+            }
+            case ExitAction.Fault(String event, String detail) -> {
+                stopper.requestStop(new StopReason.GuestFault(vcpu.id(), event, detail, captureState()));
+                state = State.FINISHED;
+            }
+        }
+    }
+
+    private VcpuState captureState() {
+        try {
+            return new VcpuState(vcpu.regs(), vcpu.sregs());
+        } catch (SysException e) {
+            return null;
+        }
+    }
+}

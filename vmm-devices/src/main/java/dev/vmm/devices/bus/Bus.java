@@ -1,0 +1,111 @@
+package dev.vmm.devices.bus;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Maps address ranges of one address space (port I/O or MMIO) to devices.
+ *
+ * <p>Lookups are lock-free: the range map is replaced, never changed, and published through a volatile
+ * field. Inserts and removals (rare: build time, PCI BAR programming) take the bus lock. A device's own
+ * lock is never held while taking the bus lock, so there is no lock order to get wrong.
+ */
+public final class Bus {
+    private static final System.Logger LOG = System.getLogger("vmm.bus");
+    private static final int MAX_LOGGED_UNCLAIMED = 64;
+
+    /** A placed device: {@code [base, base + length)}; {@code base + length} may be 2^64. */
+    public record Range(long base, long length, String name, BusDevice device) {
+        boolean contains(long address) {
+            return Long.compareUnsigned(address - base, length) < 0 && Long.compareUnsigned(address, base) >= 0;
+        }
+
+        long last() {
+            return base + length - 1;
+        }
+    }
+
+    private final String space;
+    private volatile NavigableMap<Long, Range> ranges = new TreeMap<>(Long::compareUnsigned);
+    private final Set<Long> loggedUnclaimed = ConcurrentHashMap.newKeySet();
+
+    /** @param space "pio" or "mmio", for messages */
+    public Bus(String space) {
+        this.space = space;
+    }
+
+    /** Places {@code device} at {@code [base, base + length)}; zero length, overflow and overlap are errors. */
+    public synchronized void insert(long base, long length, String name, BusDevice device) {
+        if (length <= 0) {
+            throw new BusException(space + ": " + name + " has length " + length);
+        }
+        long last = base + length - 1;
+        if (Long.compareUnsigned(last, base) < 0) {
+            throw new BusException(String.format("%s: %s at 0x%x + 0x%x overflows", space, name, base, length));
+        }
+        for (Range r : ranges.values()) {
+            if (Long.compareUnsigned(base, r.last()) <= 0 && Long.compareUnsigned(r.base(), last) <= 0) {
+                throw new BusException(String.format("%s: %s [0x%x-0x%x] overlaps %s [0x%x-0x%x]", space, name, base,
+                        last, r.name(), r.base(), r.last()));
+            }
+        }
+        NavigableMap<Long, Range> copy = new TreeMap<>(ranges);
+        copy.put(base, new Range(base, length, name, device));
+        ranges = copy;
+    }
+
+    /** Removes the device placed at exactly {@code base}; returns it, or null. */
+    public synchronized BusDevice remove(long base) {
+        if (!ranges.containsKey(base)) {
+            return null;
+        }
+        NavigableMap<Long, Range> copy = new TreeMap<>(ranges);
+        Range removed = copy.remove(base);
+        ranges = copy;
+        return removed.device();
+    }
+
+    /** The range holding {@code address}, or null. */
+    public Range find(long address) {
+        Map.Entry<Long, Range> e = ranges.floorEntry(address);
+        return e != null && e.getValue().contains(address) ? e.getValue() : null;
+    }
+
+    /** Reads at {@code address}; unclaimed addresses read as all-ones. Returns whether a device answered. */
+    public boolean read(long address, MemorySegment data) {
+        Range r = find(address);
+        if (r == null) {
+            data.fill((byte) 0xff);
+            logUnclaimed("read", address, data.byteSize());
+            return false;
+        }
+        r.device().read(address - r.base(), data);
+        return true;
+    }
+
+    /** Writes at {@code address}; writes to unclaimed addresses are dropped. */
+    public boolean write(long address, MemorySegment data) {
+        Range r = find(address);
+        if (r == null) {
+            logUnclaimed("write", address, data.byteSize());
+            return false;
+        }
+        r.device().write(address - r.base(), data);
+        return true;
+    }
+
+    public NavigableMap<Long, Range> ranges() {
+        return ranges;
+    }
+
+    private void logUnclaimed(String what, long address, long size) {
+        if (loggedUnclaimed.size() < MAX_LOGGED_UNCLAIMED && loggedUnclaimed.add(address)) {
+            LOG.log(System.Logger.Level.DEBUG, String.format("%s: unclaimed %d-byte %s at 0x%x%s", space, size, what,
+                    address, loggedUnclaimed.size() == MAX_LOGGED_UNCLAIMED ? " (further addresses not logged)" : ""));
+        }
+    }
+}

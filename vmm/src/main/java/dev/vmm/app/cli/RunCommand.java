@@ -1,0 +1,79 @@
+package dev.vmm.app.cli;
+
+import dev.vmm.app.config.CharDevice;
+import dev.vmm.app.config.FwCfgEntry;
+import dev.vmm.app.config.Sizes;
+import dev.vmm.app.config.VmConfig;
+import dev.vmm.app.machine.Console;
+import dev.vmm.app.machine.Machine;
+import dev.vmm.app.machine.MachineBuilder;
+import dev.vmm.core.vcpu.StopReason;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vmm run}: build a VM, run it until it stops, exit with the guest's status. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Boot a VM. Without --firmware it boots the embedded test guest.",
+            "Exit status: the guest's (debug-exit device), 0 on power-off, 3 if the guest crashed, 1 on a VMM error."})
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--firmware", paramLabel = "FILE", description = "Firmware image mapped to end at 4 GiB (OVMF.fd, a BIOS).")
+    Path firmware;
+
+    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", defaultValue = "128M",
+            description = "Guest RAM, e.g. 512M or 2G (default: ${DEFAULT-VALUE}).")
+    String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
+    int cpus;
+
+    @Option(names = "--serial", paramLabel = "stdio|file:PATH|none", defaultValue = "stdio",
+            description = "Where COM1 goes (default: ${DEFAULT-VALUE}); stdio also feeds stdin to the guest.")
+    String serial;
+
+    @Option(names = "--debugcon", paramLabel = "stdio|file:PATH|none", defaultValue = "none",
+            description = "Where the debug console on port 0x402 goes (default: ${DEFAULT-VALUE}).")
+    String debugcon;
+
+    @Option(names = "--fw-cfg", paramLabel = "name=NAME,string=TEXT|file=PATH",
+            description = "Add a fw_cfg file for the guest, as QEMU's -fw_cfg (repeatable).")
+    List<String> fwCfg = new ArrayList<>();
+
+    @Option(names = "--hugepages", description = "Back guest RAM with hugetlbfs 2 MiB pages.")
+    boolean hugepages;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log device and VM events to stderr.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        VmmCommand.configureLogging(verbose);
+        VmConfig config = new VmConfig(firmware, Sizes.parseMemory("--memory", memory), cpus,
+                CharDevice.parse("--serial", serial), CharDevice.parse("--debugcon", debugcon),
+                fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages).validate();
+        try (Machine machine = MachineBuilder.build(config, Console.system())) {
+            HostSignals.forwardTo(machine);
+            machine.start();
+            StopReason reason = machine.awaitStop();
+            report(reason);
+            return reason.exitStatus();
+        }
+    }
+
+    private void report(StopReason reason) {
+        boolean expected = reason instanceof StopReason.GuestExit || reason instanceof StopReason.PowerOff;
+        if (!expected || verbose) {
+            System.out.flush();
+            System.err.println("vmm: " + reason.summary());
+            if (!reason.details().isEmpty()) {
+                System.err.println(reason.details().indent(2).stripTrailing());
+            }
+            if (reason instanceof StopReason.VmmFailure(var where, var cause) && verbose) {
+                cause.printStackTrace();
+            }
+        }
+    }
+}

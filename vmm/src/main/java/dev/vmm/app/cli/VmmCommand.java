@@ -1,0 +1,62 @@
+package dev.vmm.app.cli;
+
+import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.machine.BuildException;
+import dev.vmm.core.kvm.KvmUnavailableException;
+import dev.vmm.firmware.FirmwareException;
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vmm} command and its subcommands. */
+@Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = VmmCommand.Version.class,
+        description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class VmmCommand {
+    /** Status for errors the user can fix (bad option value, missing file, no KVM). */
+    public static final int USAGE_ERROR = 1;
+
+    public static int execute(String... args) {
+        configureLogging(false);
+        CommandLine cli = new CommandLine(new VmmCommand());
+        cli.setExecutionExceptionHandler(VmmCommand::handle);
+        return cli.execute(args);
+    }
+
+    /** Expected failures become one line on stderr; anything else keeps its stack trace (a bug). */
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof ConfigException || e instanceof KvmUnavailableException || e instanceof FirmwareException
+                || e instanceof BuildException || e instanceof CommandLine.ParameterException) {
+            err.println("vmm: error: " + e.getMessage());
+            err.flush();
+            return USAGE_ERROR;
+        }
+        err.println("vmm: internal error:");
+        e.printStackTrace(err);
+        err.flush();
+        return USAGE_ERROR;
+    }
+
+    static void configureLogging(boolean verbose) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "vmm: %4$s: %5$s%6$s%n");
+        Logger root = LogManager.getLogManager().getLogger("");
+        Level level = verbose ? Level.FINE : Level.WARNING;
+        root.setLevel(level);
+        for (var h : root.getHandlers()) {
+            h.setLevel(level);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = VmmCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"vmm " + (v == null ? "development build" : v)
+                    + " (Java " + Runtime.version() + ", KVM via the FFM API)"};
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.vmm.app.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a VM is built from. {@code firmware} null means the embedded test guest.
+ * {@link #validate()} checks what can be checked without the host.
+ */
+public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice serial, CharDevice debugcon,
+                       List<FwCfgEntry> fwCfg, boolean hugepages) {
+    public static final long DEFAULT_MEMORY = 128L << 20;
+    /** The test guest runs from 1 MiB with 256 KiB of stacks; OVMF needs far more and says so itself. */
+    public static final long MIN_MEMORY = 4L << 20;
+    /** xAPIC IDs are 8 bits and 0xff is the broadcast ID. */
+    public static final int MAX_CPUS = 254;
+
+    public VmConfig {
+        fwCfg = List.copyOf(fwCfg);
+    }
+
+    public static VmConfig defaults() {
+        return new VmConfig(null, DEFAULT_MEMORY, 1, new CharDevice.Stdio(), new CharDevice.None(), List.of(), false);
+    }
+
+    public VmConfig validate() {
+        if (memoryBytes < MIN_MEMORY) {
+            throw new ConfigException("--memory " + Sizes.format(memoryBytes) + " is too small: the VM needs at least "
+                    + Sizes.format(MIN_MEMORY));
+        }
+        long align = hugepages ? 2L << 20 : 4096;
+        if (memoryBytes % align != 0) {
+            throw new ConfigException("--memory " + memoryBytes + " bytes is not a multiple of "
+                    + Sizes.format(align) + (hugepages ? " (required with --hugepages)" : ""));
+        }
+        if (cpus < 1 || cpus > MAX_CPUS) {
+            throw new ConfigException("--cpus " + cpus + ": must be 1 to " + MAX_CPUS);
+        }
+        return this;
+    }
+}

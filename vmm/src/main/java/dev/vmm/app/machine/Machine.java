@@ -1,0 +1,62 @@
+package dev.vmm.app.machine;
+
+import dev.vmm.core.vcpu.StopReason;
+import dev.vmm.core.vcpu.StopRequester;
+import dev.vmm.core.vcpu.VcpuSet;
+import dev.vmm.devices.bus.Bus;
+import dev.vmm.memory.GuestMemory;
+
+/**
+ * A built VM: its vCPUs, memory and buses, and every host resource behind them, which
+ * {@link #close()} releases in reverse order of creation.
+ */
+public final class Machine implements StopRequester, AutoCloseable {
+    private final VcpuSet vcpus;
+    private final GuestMemory memory;
+    private final Bus pio;
+    private final Bus mmio;
+    private final Closer resources;
+
+    Machine(VcpuSet vcpus, GuestMemory memory, Bus pio, Bus mmio, Closer resources) {
+        this.vcpus = vcpus;
+        this.memory = memory;
+        this.pio = pio;
+        this.mmio = mmio;
+        this.resources = resources;
+    }
+
+    public void start() {
+        vcpus.start();
+    }
+
+    /** Runs until the guest or the host stops the VM; returns why. */
+    public StopReason awaitStop() throws InterruptedException {
+        return vcpus.awaitStop();
+    }
+
+    @Override
+    public void requestStop(StopReason reason) {
+        vcpus.requestStop(reason);
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    public Bus pioBus() {
+        return pio;
+    }
+
+    public Bus mmioBus() {
+        return mmio;
+    }
+
+    public VcpuSet vcpus() {
+        return vcpus;
+    }
+
+    @Override
+    public void close() {
+        resources.close();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.vmm.app.machine;
+
+import dev.vmm.app.config.CharDevice;
+import dev.vmm.app.config.FwCfgEntry;
+import dev.vmm.app.config.VmConfig;
+import dev.vmm.core.arch.CpuidSetup;
+import dev.vmm.core.kvm.CpuidEntry;
+import dev.vmm.core.kvm.Kvm;
+import dev.vmm.core.kvm.KvmCap;
+import dev.vmm.core.kvm.KvmUnavailableException;
+import dev.vmm.core.kvm.VmFd;
+import dev.vmm.core.vcpu.StopRequester;
+import dev.vmm.core.vcpu.VcpuSet;
+import dev.vmm.devices.InterruptLine;
+import dev.vmm.devices.bus.Bus;
+import dev.vmm.devices.bus.BusExitHandler;
+import dev.vmm.devices.fwcfg.FwCfg;
+import dev.vmm.devices.legacy.DebugCon;
+import dev.vmm.devices.legacy.DebugExit;
+import dev.vmm.devices.legacy.PostCode;
+import dev.vmm.devices.legacy.Serial16550;
+import dev.vmm.firmware.FirmwareException;
+import dev.vmm.firmware.FirmwareImage;
+import dev.vmm.memory.GuestMemory;
+import dev.vmm.memory.GuestMemoryBuilder;
+import dev.vmm.memory.MemorySlots;
+import dev.vmm.memory.RamLayout;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * The composition root: builds a {@link Machine} from a {@link VmConfig} in a fixed order, one method
+ * per step. A failing step closes what earlier steps opened and is reported by name.
+ */
+public final class MachineBuilder {
+    /** QEMU's choices: the EPT identity-map page and the three TSS pages just below the 16 MiB flash window. */
+    static final long IDENTITY_MAP_ADDR = 0xfeffc000L;
+    static final long TSS_ADDR = 0xfeffd000L;
+
+    private final VmConfig config;
+    private final Console console;
+    private final Closer closer = new Closer();
+
+    private MachineBuilder(VmConfig config, Console console) {
+        this.config = config.validate();
+        this.console = console;
+    }
+
+    public static Machine build(VmConfig config, Console console) {
+        return new MachineBuilder(config, console).build();
+    }
+
+    private Machine build() {
+        try {
+            FirmwareImage firmware = step("firmware", this::readFirmware);
+            Kvm kvm = step("open " + Kvm.DEVICE, () -> closer.add(Kvm.open()));
+            VmFd vm = step("create VM", () -> createVm(kvm));
+            GuestMemory memory = step("map guest memory", () -> mapMemory(firmware));
+            run("register guest memory", () -> MemorySlots.register(vm, memory));
+            run("load firmware", () -> firmware.loadInto(memory));
+            Bus pio = new Bus("pio");
+            Bus mmio = new Bus("mmio");
+            VcpuSet vcpus = new VcpuSet(new BusExitHandler(pio, mmio));
+            closer.add(vcpus);
+            run("attach devices", () -> attachDevices(vm, pio, vcpus));
+            run("create vCPUs", () -> createVcpus(kvm, vm, vcpus));
+            return new Machine(vcpus, memory, pio, mmio, closer);
+        } catch (RuntimeException e) {
+            try {
+                closer.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private FirmwareImage readFirmware() {
+        FirmwareImage image = config.firmware() == null ? FirmwareImage.testGuest() : FirmwareImage.read(config.firmware());
+        if (image.size() > RamLayout.FIRMWARE_END - RamLayout.LOW_RAM_LIMIT) {
+            throw new FirmwareException(image.source() + " is larger than the space below 4 GiB");
+        }
+        return image;
+    }
+
+    private VmFd createVm(Kvm kvm) {
+        VmFd vm = closer.add(kvm.createVm(Kvm.VM_TYPE_DEFAULT));
+        requireCap(vm, KvmCap.IRQCHIP);
+        requireCap(vm, KvmCap.IMMEDIATE_EXIT);
+        vm.setIdentityMapAddr(IDENTITY_MAP_ADDR);
+        vm.setTssAddr(TSS_ADDR);
+        vm.createIrqchip();
+        vm.createPit2(VmFd.PIT_SPEAKER_DUMMY);
+        return vm;
+    }
+
+    private static void requireCap(VmFd vm, KvmCap cap) {
+        if (vm.checkExtension(cap) <= 0) {
+            throw new KvmUnavailableException("this KVM lacks " + cap.cName() + ", which the VMM needs", null);
+        }
+    }
+
+    private GuestMemory mapMemory(FirmwareImage firmware) {
+        GuestMemoryBuilder builder = new GuestMemoryBuilder().hugetlb(config.hugepages());
+        RamLayout.forSize(config.memoryBytes()).addTo(builder);
+        firmware.addTo(builder);
+        return closer.add(builder.build());
+    }
+
+    private void attachDevices(VmFd vm, Bus pio, StopRequester stopper) {
+        InterruptLine com1Irq = level -> vm.irqLine(Serial16550.COM1_IRQ, level);
+        Serial16550 com1 = new Serial16550(output("--serial", config.serial()), com1Irq);
+        pio.insert(Serial16550.COM1_BASE, Serial16550.REGISTER_COUNT, "com1", com1);
+        if (config.serial() instanceof CharDevice.Stdio && console.in() != null) {
+            closer.add(SerialInput.start(console.in(), com1));
+        }
+        pio.insert(DebugExit.DEFAULT_PORT, DebugExit.SIZE, "debug-exit", new DebugExit(stopper));
+        pio.insert(DebugCon.DEFAULT_PORT, 1, "debugcon", new DebugCon(output("--debugcon", config.debugcon())));
+        pio.insert(PostCode.PORT, 1, "post-code", new PostCode());
+        FwCfg fwCfg = new FwCfg().addCpuCount(config.cpus());
+        for (FwCfgEntry e : config.fwCfg()) {
+            fwCfg.addFile(e.name(), e.data());
+        }
+        pio.insert(FwCfg.IO_BASE, FwCfg.IO_SIZE, "fw_cfg", fwCfg);
+    }
+
+    private OutputStream output(String option, CharDevice device) {
+        return switch (device) {
+            case CharDevice.Stdio s -> console.out();
+            case CharDevice.None n -> null;
+            case CharDevice.File(var path) -> {
+                try {
+                    yield closer.add(new FileOutputStream(path.toFile()));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(option + ": cannot open " + path + ": " + e.getMessage());
+                }
+            }
+        };
+    }
+
+    private void createVcpus(Kvm kvm, VmFd vm, VcpuSet vcpus) {
+        int max = kvm.checkExtension(KvmCap.MAX_VCPUS);
+        if (config.cpus() > max) {
+            throw new IllegalArgumentException("--cpus " + config.cpus() + ": this KVM allows at most " + max);
+        }
+        List<CpuidEntry> supported = kvm.supportedCpuid();
+        for (int i = 0; i < config.cpus(); i++) {
+            var vcpu = vm.createVcpu(i);
+            vcpus.add(vcpu);
+            vcpu.setCpuid(CpuidSetup.forVcpu(supported, i, config.cpus()));
+        }
+    }
+
+    private interface Step<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T step(String name, Step<T> step) {
+        try {
+            return step.run();
+        } catch (KvmUnavailableException | FirmwareException | BuildException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new BuildException(name, e);
+        }
+    }
+
+    private void run(String name, Runnable step) {
+        step(name, () -> {
+            step.run();
+            return null;
+        });
+    }
+}
