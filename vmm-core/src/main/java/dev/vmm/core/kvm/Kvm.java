@@ -33,12 +33,17 @@ public final class Kvm implements AutoCloseable {
     private final Fd fd;
     private final int vcpuMmapSize;
 
-    private Kvm(Fd fd) {
+    private Kvm(Fd fd, String path) {
         this.fd = fd;
-        int version = Syscalls.ioctl(fd, KvmIoctls.KVM_GET_API_VERSION, 0L);
+        int version = Syscalls.ioctlOrErrno(fd, KvmIoctls.KVM_GET_API_VERSION, 0L);
+        if (version < 0) {
+            fd.close();
+            throw new KvmUnavailableException(path + ": not a KVM device (KVM_GET_API_VERSION: "
+                    + Errno.describe(-version) + ")", null);
+        }
         if (version != API_VERSION) {
             fd.close();
-            throw new KvmUnavailableException(DEVICE + ": KVM API version " + version + ", this VMM needs "
+            throw new KvmUnavailableException(path + ": KVM API version " + version + ", this VMM needs "
                     + API_VERSION, null);
         }
         this.vcpuMmapSize = Syscalls.ioctl(fd, KvmIoctls.KVM_GET_VCPU_MMAP_SIZE, 0L);
@@ -63,7 +68,7 @@ public final class Kvm implements AutoCloseable {
             };
             throw new KvmUnavailableException(path + ": " + Errno.describe(e.errno()) + ": " + hint, e);
         }
-        return new Kvm(fd);
+        return new Kvm(fd, path);
     }
 
     public int checkExtension(KvmCap cap) {

@@ -19,7 +19,7 @@ public record Sregs(Segment cs, Segment ds, Segment es, Segment fs, Segment gs, 
     private static final String[] SEGMENTS = {"cs", "ds", "es", "fs", "gs", "ss", "tr", "ldt"};
     private static final long GDT = offset(RegsLayouts.KVM_SREGS, "gdt");
     private static final long IDT = offset(RegsLayouts.KVM_SREGS, "idt");
-    private static final long CR0 = offset(RegsLayouts.KVM_SREGS, "cr0");
+    private static final String[] CONTROL = {"cr0", "cr2", "cr3", "cr4", "cr8", "efer", "apic_base"};
     private static final long BITMAP = offset(RegsLayouts.KVM_SREGS, "interrupt_bitmap");
 
     static Sregs read(MemorySegment m) {
@@ -27,8 +27,10 @@ public record Sregs(Segment cs, Segment ds, Segment es, Segment fs, Segment gs, 
         for (int i = 0; i < 8; i++) {
             seg[i] = Segment.read(m, offset(RegsLayouts.KVM_SREGS, SEGMENTS[i]));
         }
-        long[] cr = new long[7];
-        MemorySegment.copy(m, JAVA_LONG, CR0, cr, 0, 7);
+        long[] cr = new long[CONTROL.length];
+        for (int i = 0; i < cr.length; i++) {
+            cr[i] = m.get(JAVA_LONG, offset(RegsLayouts.KVM_SREGS, CONTROL[i]));
+        }
         long[] bitmap = new long[4];
         MemorySegment.copy(m, JAVA_LONG, BITMAP, bitmap, 0, 4);
         return new Sregs(seg[0], seg[1], seg[2], seg[3], seg[4], seg[5], seg[6], seg[7],
@@ -43,7 +45,10 @@ public record Sregs(Segment cs, Segment ds, Segment es, Segment fs, Segment gs, 
         }
         gdt.write(m, GDT);
         idt.write(m, IDT);
-        MemorySegment.copy(new long[] {cr0, cr2, cr3, cr4, cr8, efer, apicBase}, 0, m, JAVA_LONG, CR0, 7);
+        long[] cr = {cr0, cr2, cr3, cr4, cr8, efer, apicBase};
+        for (int i = 0; i < cr.length; i++) {
+            m.set(JAVA_LONG, offset(RegsLayouts.KVM_SREGS, CONTROL[i]), cr[i]);
+        }
         MemorySegment.copy(interruptBitmap, 0, m, JAVA_LONG, BITMAP, 4);
     }
 

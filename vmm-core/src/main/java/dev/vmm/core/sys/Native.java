@@ -14,6 +14,7 @@ import java.lang.invoke.VarHandle;
  */
 final class Native {
     static final Linker LINKER = Linker.nativeLinker();
+    @AbiExempt("defined by the JDK, not by a header")
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CAPTURE_LAYOUT.varHandle(StructLayout.PathElement.groupElement("errno"));

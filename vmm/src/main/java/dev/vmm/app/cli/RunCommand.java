@@ -45,6 +45,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--hugepages", description = "Back guest RAM with hugetlbfs 2 MiB pages.")
     boolean hugepages;
 
+    @Option(names = "--kvm-device", paramLabel = "PATH", defaultValue = "/dev/kvm",
+            description = "The KVM device (default: ${DEFAULT-VALUE}).")
+    Path kvmDevice;
+
     @Option(names = {"-v", "--verbose"}, description = "Log device and VM events to stderr.")
     boolean verbose;
 
@@ -53,7 +57,7 @@ public final class RunCommand implements Callable<Integer> {
         VmmCommand.configureLogging(verbose);
         VmConfig config = new VmConfig(firmware, Sizes.parseMemory("--memory", memory), cpus,
                 CharDevice.parse("--serial", serial), CharDevice.parse("--debugcon", debugcon),
-                fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages).validate();
+                fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages, kvmDevice).validate();
         try (Machine machine = MachineBuilder.build(config, Console.system())) {
             HostSignals.forwardTo(machine);
             machine.start();

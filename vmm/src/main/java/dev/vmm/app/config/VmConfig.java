@@ -8,7 +8,9 @@ import java.util.List;
  * {@link #validate()} checks what can be checked without the host.
  */
 public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice serial, CharDevice debugcon,
-                       List<FwCfgEntry> fwCfg, boolean hugepages) {
+                       List<FwCfgEntry> fwCfg, boolean hugepages, Path kvmDevice) {
+    public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
+
     public static final long DEFAULT_MEMORY = 128L << 20;
     /** The test guest runs from 1 MiB with 256 KiB of stacks; OVMF needs far more and says so itself. */
     public static final long MIN_MEMORY = 4L << 20;
@@ -20,7 +22,28 @@ public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice ser
     }
 
     public static VmConfig defaults() {
-        return new VmConfig(null, DEFAULT_MEMORY, 1, new CharDevice.Stdio(), new CharDevice.None(), List.of(), false);
+        return new VmConfig(null, DEFAULT_MEMORY, 1, new CharDevice.Stdio(), new CharDevice.None(), List.of(), false,
+                DEFAULT_KVM_DEVICE);
+    }
+
+    public VmConfig withCpus(int n) {
+        return new VmConfig(firmware, memoryBytes, n, serial, debugcon, fwCfg, hugepages, kvmDevice);
+    }
+
+    public VmConfig withMemory(long bytes) {
+        return new VmConfig(firmware, bytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice);
+    }
+
+    public VmConfig withSerial(CharDevice device) {
+        return new VmConfig(firmware, memoryBytes, cpus, device, debugcon, fwCfg, hugepages, kvmDevice);
+    }
+
+    public VmConfig withFwCfg(List<FwCfgEntry> entries) {
+        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, entries, hugepages, kvmDevice);
+    }
+
+    public VmConfig withFirmware(Path file) {
+        return new VmConfig(file, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice);
     }
 
     public VmConfig validate() {

@@ -55,7 +55,7 @@ public final class MachineBuilder {
     private Machine build() {
         try {
             FirmwareImage firmware = step("firmware", this::readFirmware);
-            Kvm kvm = step("open " + Kvm.DEVICE, () -> closer.add(Kvm.open()));
+            Kvm kvm = step("open " + config.kvmDevice(), () -> closer.add(Kvm.open(config.kvmDevice().toString())));
             VmFd vm = step("create VM", () -> createVm(kvm));
             GuestMemory memory = step("map guest memory", () -> mapMemory(firmware));
             run("register guest memory", () -> MemorySlots.register(vm, memory));

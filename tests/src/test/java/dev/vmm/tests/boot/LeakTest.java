@@ -1,0 +1,68 @@
+package dev.vmm.tests.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vmm.app.config.CharDevice;
+import dev.vmm.core.vcpu.StopReason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 200 create/run/destroy cycles in one JVM leave no file descriptor, no guest or kvm_run mapping and
+ * no vCPU thread behind.
+ */
+class LeakTest {
+    private static final int CYCLES = 200;
+    /** A RAM size no other mapping in the JVM has, so its mappings can be counted. */
+    private static final long RAM = 20L << 20;
+
+    @Test
+    void createRunDestroyLeavesNothingBehind() throws Exception {
+        var config = TestVm.scenario(2, "boot").withMemory(RAM).withSerial(new CharDevice.None());
+        for (int i = 0; i < 3; i++) {      // warm up: classes, JIT, libc's and the JVM's own lazily opened fds
+            cycle(config);
+        }
+        long fds = fdCount();
+        long kvmMappings = mappings("kvm");
+        long ramMappings = ramMappings();
+        long threads = vcpuThreads();
+        for (int i = 0; i < CYCLES; i++) {
+            cycle(config);
+        }
+        assertThat(fdCount()).as("open fds").isEqualTo(fds);
+        assertThat(mappings("kvm")).as("kvm_run mappings").isEqualTo(kvmMappings).isZero();
+        assertThat(ramMappings()).as("guest RAM mappings").isEqualTo(ramMappings).isZero();
+        assertThat(vcpuThreads()).as("vCPU threads").isEqualTo(threads).isZero();
+    }
+
+    private static void cycle(dev.vmm.app.config.VmConfig config) throws Exception {
+        try (TestVm vm = new TestVm(config)) {
+            assertThat(vm.start().awaitStop()).isEqualTo(new StopReason.GuestExit(0));
+        }
+    }
+
+    private static long fdCount() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    private static long mappings(String text) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(text)).count();
+    }
+
+    /** Mappings exactly the size of the guest RAM. */
+    private static long ramMappings() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> {
+            String[] range = l.split(" ")[0].split("-");
+            return Long.parseUnsignedLong(range[1], 16) - Long.parseUnsignedLong(range[0], 16) == RAM;
+        }).count();
+    }
+
+    private static long vcpuThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("vcpu")).count();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.vmm.tests.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vmm.core.vcpu.StopReason;
+import dev.vmm.firmware.TestGuest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The embedded test guest on real /dev/kvm, in this JVM. */
+class TestGuestBootTest {
+    private static final Pattern CPU_LINE = Pattern.compile("cpu \\d+: (BSP|AP) online, APIC ID (\\d+)\n");
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void everyVcpuComesUpWithItsOwnApicId(int cpus) throws Exception {
+        StringBuilder out = new StringBuilder();
+        StopReason reason = TestVm.run(cpus, "boot", out);
+        assertThat(reason).isEqualTo(new StopReason.GuestExit(0));
+        assertThat(out).startsWith("vmm test guest: reset vector -> real mode -> protected mode -> long mode\n")
+                .contains("vCPUs online: " + cpus + " of " + cpus + "\n")
+                .endsWith("exit 0\n")
+                .doesNotContain("CPUID says");
+        Matcher m = CPU_LINE.matcher(out);
+        var ids = m.results().map(r -> Integer.parseInt(r.group(2))).collect(Collectors.toSet());
+        assertThat(ids).as("APIC IDs reported, one per vCPU").hasSize(cpus).allMatch(id -> id < cpus);
+        assertThat(out.toString()).containsOnlyOnce("BSP online, APIC ID 0");
+    }
+
+    @Test
+    void theGuestsStatusIsTheExitStatus() throws Exception {
+        StringBuilder out = new StringBuilder();
+        assertThat(TestVm.run(1, "exit:42", out)).isEqualTo(new StopReason.GuestExit(42));
+        assertThat(TestVm.run(1, "no-such-scenario", new StringBuilder()))
+                .isEqualTo(new StopReason.GuestExit(TestGuest.EXIT_BAD_SCENARIO));
+    }
+
+    @Test
+    void aTripleFaultStopsTheVmWithRegisters() throws Exception {
+        StopReason reason = TestVm.run(2, "triple-fault", new StringBuilder());
+        assertThat(reason).isInstanceOfSatisfying(StopReason.GuestFault.class, f -> {
+            assertThat(f.vcpu()).isZero();
+            assertThat(f.event()).isEqualTo("triple fault (KVM_EXIT_SHUTDOWN)");
+            assertThat(f.state().regs().rdx()).as("the non-canonical address the guest loaded")
+                    .isEqualTo(0x8000000000000000L);
+            assertThat(f.summary()).contains("in 64-bit long mode");
+        });
+        assertThat(reason.exitStatus()).isEqualTo(StopReason.GUEST_FAULT_STATUS);
+    }
+
+    @Test
+    void anInstructionKvmCannotEmulateIsReportedWithItsBytes() throws Exception {
+        StopReason reason = TestVm.run(1, "fwait", new StringBuilder());
+        if (reason instanceof StopReason.GuestExit(int status)) {
+            // A host with hardware virtualization runs FWAIT natively; the guest then says so.
+            assertThat(status).isEqualTo(TestGuest.EXIT_FWAIT_RAN);
+            return;
+        }
+        assertThat(reason).isInstanceOfSatisfying(StopReason.GuestFault.class, f -> {
+            assertThat(f.event()).contains("KVM_INTERNAL_ERROR_EMULATION");
+            assertThat(f.detail()).startsWith("instruction bytes: 9b ");
+            assertThat(f.summary()).contains("at RIP 0x" + Long.toHexString(f.state().regs().rip()))
+                    .contains("64-bit long mode");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"halt", "spin"})
+    void theHostStopsAGuestThatNeverExits(String scenario) throws Exception {
+        try (TestVm vm = new TestVm(2, scenario).start()) {
+            vm.awaitOutput(scenario.equals("halt") ? "halting" : "spinning");
+            long t0 = System.nanoTime();
+            vm.machine.requestStop(new StopReason.HostRequest("test", 0));
+            assertThat(vm.awaitStop()).isEqualTo(new StopReason.HostRequest("test", 0));
+            assertThat((System.nanoTime() - t0) / 1e9).as("seconds to stop").isLessThan(5);
+        }
+    }
+}
