@@ -65,6 +65,9 @@ class AbiCheckTest {
             }
         });
         assertThat(mismatches).as("Java vs C").isEmpty();
+        System.out.printf("ABI check: %d facts (%d structs, %d macros) match Linux %d.%d.%d%n", probe.expected.size() - 1,
+                inventory.structs.size(), inventory.macros.size(), actual.get("LINUX_VERSION_CODE") >> 16,
+                actual.get("LINUX_VERSION_CODE") >> 8 & 0xff, actual.get("LINUX_VERSION_CODE") & 0xff);
         assertThat(probe.expected.size()).as("facts checked").isGreaterThan(300);
     }
 

@@ -28,21 +28,24 @@ public final class Errno {
     @CName("ENOSPC") public static final int ENOSPC = 28;
     @CName("EOPNOTSUPP") public static final int EOPNOTSUPP = 95;
 
-    private static final MethodHandle STRERRORNAME_NP =
-            Native.downcall("strerrorname_np", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle STRERROR =
-            Native.downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /** Linked on first use: only error paths need the texts. */
+    private static final class Texts {
+        static final MethodHandle STRERRORNAME_NP =
+                Native.downcall("strerrorname_np", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        static final MethodHandle STRERROR =
+                Native.downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     private Errno() {}
 
     /** For example {@code "ENOENT (No such file or directory)"}. */
     public static String describe(int errno) {
-        return name(errno) + " (" + cString(STRERROR, errno) + ")";
+        return name(errno) + " (" + cString(Texts.STRERROR, errno) + ")";
     }
 
     /** The symbolic name, for example {@code "EINTR"}; {@code "errno N"} when libc has none. */
     public static String name(int errno) {
-        String name = cString(STRERRORNAME_NP, errno);
+        String name = cString(Texts.STRERRORNAME_NP, errno);
         return name == null ? "errno " + errno : name;
     }
 

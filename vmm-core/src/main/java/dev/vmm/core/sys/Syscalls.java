@@ -31,10 +31,14 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle IOCTL_LONG = Native.downcallWithErrno("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle READ = Native.downcallWithErrno("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = Native.downcallWithErrno("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
+    /** read/write serve eventfds only: linked on first use, not on every start. */
+    private static final class ReadWrite {
+        static final MethodHandle READ = Native.downcallWithErrno("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle WRITE = Native.downcallWithErrno("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
 
     private Syscalls() {}
 
@@ -107,7 +111,7 @@ public final class Syscalls {
     public static long readOrErrno(Fd fd, MemorySegment buffer) {
         try {
             MemorySegment state = Native.errnoState();
-            long r = (long) READ.invokeExact(state, fd.raw(), buffer, buffer.byteSize());
+            long r = (long) ReadWrite.READ.invokeExact(state, fd.raw(), buffer, buffer.byteSize());
             return r < 0 ? -Native.errno(state) : r;
         } catch (Throwable t) {
             throw new AssertionError(t);
@@ -118,7 +122,7 @@ public final class Syscalls {
     public static long writeOrErrno(Fd fd, MemorySegment buffer) {
         try {
             MemorySegment state = Native.errnoState();
-            long r = (long) WRITE.invokeExact(state, fd.raw(), buffer, buffer.byteSize());
+            long r = (long) ReadWrite.WRITE.invokeExact(state, fd.raw(), buffer, buffer.byteSize());
             return r < 0 ? -Native.errno(state) : r;
         } catch (Throwable t) {
             throw new AssertionError(t);

@@ -41,13 +41,22 @@ public final class VmmCommand {
         return USAGE_ERROR;
     }
 
+    /** Held so that java.util.logging (which keeps loggers weakly) does not drop the level. */
+    private static Logger vmmLogger;
+
+    /**
+     * Quiet runs leave java.util.logging uninitialised (it costs start-up time) until something logs;
+     * verbose runs show our loggers ("vmm.*") down to FINE, and the JDK's at its default.
+     */
     static void configureLogging(boolean verbose) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "vmm: %4$s: %5$s%6$s%n");
-        Logger root = LogManager.getLogManager().getLogger("");
-        Level level = verbose ? Level.FINE : Level.WARNING;
-        root.setLevel(level);
-        for (var h : root.getHandlers()) {
-            h.setLevel(level);
+        if (!verbose) {
+            return;
+        }
+        vmmLogger = Logger.getLogger("vmm");
+        vmmLogger.setLevel(Level.FINE);
+        for (var h : LogManager.getLogManager().getLogger("").getHandlers()) {
+            h.setLevel(Level.FINE);
         }
     }
 
