@@ -3,6 +3,7 @@
  * PML4 at 0x1000, PDPT at 0x2000, four page directories at 0x3000-0x6FFF. The APs reuse them.
  */
 #include "layout.h"
+#include "long_mode.h"
 
     .section .reset, "ax"
     .code16
@@ -64,20 +65,7 @@ boot32:
     addl $8, %edi
     loop 2b
 
-    /* PAE, CR3, EFER.LME, paging: the same steps as the AP trampoline (no stack yet for a call). */
-    movl %cr4, %eax
-    orl $CR4_PAE, %eax
-    movl %eax, %cr4
-    movl $PML4_ADDR, %eax
-    movl %eax, %cr3
-    movl $MSR_EFER, %ecx
-    rdmsr
-    orl $EFER_LME, %eax
-    wrmsr
-    movl %cr0, %eax
-    orl $CR0_PG, %eax
-    movl %eax, %cr0
-    ljmpl $SEL_CODE64, $bsp_entry64
+    ENTER_LONG_MODE bsp_entry64
 
     .balign 8
 gdt:

@@ -1,5 +1,6 @@
 /* 64-bit entry points in the payload, and the AP trampoline copied to 0x8000. */
 #include "layout.h"
+#include "long_mode.h"
 
     .section .text.entry, "ax"
     .code64
@@ -65,19 +66,7 @@ ap32:
     movw %ax, %ds
     movw %ax, %es
     movw %ax, %ss
-    movl %cr4, %eax
-    orl $CR4_PAE, %eax
-    movl %eax, %cr4
-    movl $PML4_ADDR, %eax
-    movl %eax, %cr3
-    movl $MSR_EFER, %ecx
-    rdmsr
-    orl $EFER_LME, %eax
-    wrmsr
-    movl %cr0, %eax
-    orl $CR0_PG, %eax
-    movl %eax, %cr0
-    ljmpl $SEL_CODE64, $ap_entry64
+    ENTER_LONG_MODE ap_entry64
 
     .balign 8
 ap_gdt:

@@ -68,6 +68,11 @@ static void putc(char c) {
 
 static void puts(const char *s) { while (*s) putc(*s++); }
 
+static char getc(void) {
+    while (!(inb(COM1 + 5) & 0x01)) pause();    /* LSR.DR */
+    return (char)inb(COM1);
+}
+
 static void putu(uint64_t v) {
     char buf[21];
     int i = 20;
@@ -218,6 +223,19 @@ static void run_scenario(const char *scenario) {
         puts("executing FWAIT\n");
         __asm__ volatile(".byte 0x9b");
         exit_vm(EXIT_FWAIT_RAN);
+    }
+    if (streq(scenario, "echo")) {
+        /* Serial input: echo one line typed on the host's stdin. */
+        char line[64];
+        unsigned n = 0;
+        puts("type a line:\n");
+        for (char c = getc(); c != '\n' && c != '\r'; c = getc())
+            if (n < sizeof line - 1) line[n++] = c;
+        line[n] = 0;
+        puts("echo: ");
+        puts(line);
+        putc('\n');
+        return;
     }
     if (streq(scenario, "halt")) {
         puts("halting with interrupts off\n");

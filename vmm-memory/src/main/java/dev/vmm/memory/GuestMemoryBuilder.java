@@ -1,6 +1,8 @@
 package dev.vmm.memory;
 
+import dev.vmm.core.sys.Errno;
 import dev.vmm.core.sys.Mmap;
+import dev.vmm.core.sys.SysException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,12 +50,30 @@ public final class GuestMemoryBuilder {
         return this;
     }
 
+    /**
+     * Huge pages are reserved at mmap time (no MAP_NORESERVE): otherwise a missing page would surface
+     * later as SIGBUS in the VMM or a fault in the guest, instead of as this error.
+     */
+    private Mmap map(Spec s) {
+        boolean huge = hugetlb && s.kind == RegionKind.RAM;
+        int flags = huge ? Mmap.MAP_HUGETLB : Mmap.MAP_NORESERVE;
+        try {
+            return Mmap.anonymous(s.size, Mmap.PROT_READ | Mmap.PROT_WRITE, flags, "guest " + s.name);
+        } catch (SysException e) {
+            if (huge && e.errno() == Errno.ENOMEM) {
+                throw new IllegalStateException(String.format("guest %s: cannot reserve %d huge pages of 2 MiB (%s); "
+                        + "reserve them first, e.g. echo %d > /proc/sys/vm/nr_hugepages", s.name, s.size / HUGE_PAGE_SIZE,
+                        Errno.name(e.errno()), s.size / HUGE_PAGE_SIZE), e);
+            }
+            throw e;
+        }
+    }
+
     public GuestMemory build() {
         List<MemoryRegion> regions = new ArrayList<>();
         try {
             for (Spec s : specs) {
-                int flags = Mmap.MAP_NORESERVE | (hugetlb && s.kind == RegionKind.RAM ? Mmap.MAP_HUGETLB : 0);
-                Mmap m = Mmap.anonymous(s.size, Mmap.PROT_READ | Mmap.PROT_WRITE, flags, "guest " + s.name);
+                Mmap m = map(s);
                 if (thp && !hugetlb && s.kind == RegionKind.RAM) {
                     m.advise(Mmap.MADV_HUGEPAGE);
                 }

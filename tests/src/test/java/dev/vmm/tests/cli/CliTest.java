@@ -26,6 +26,16 @@ class CliTest {
     }
 
     @Test
+    void stdinReachesTheGuestThroughCom1() throws Exception {
+        Process p = VmmProcess.start("run", "--fw-cfg", "name=opt/vmm/scenario,string=echo");
+        p.getOutputStream().write("hello, vmm\n".getBytes());
+        p.getOutputStream().flush();
+        VmmProcess r = VmmProcess.finish(p);
+        assertThat(r.stdout()).contains("type a line:\necho: hello, vmm\nexit 0\n");
+        assertThat(r.status()).isZero();
+    }
+
+    @Test
     void serialCanGoToAFile(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("serial.log");
         VmmProcess r = VmmProcess.run("run", "--serial", "file:" + log);

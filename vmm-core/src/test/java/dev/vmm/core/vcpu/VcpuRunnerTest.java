@@ -1,6 +1,7 @@
 package dev.vmm.core.vcpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vmm.core.kvm.DescriptorTable;
 import dev.vmm.core.kvm.Kvm;
@@ -8,7 +9,9 @@ import dev.vmm.core.kvm.Segment;
 import dev.vmm.core.kvm.Sregs;
 import dev.vmm.core.kvm.VcpuFd;
 import dev.vmm.core.kvm.VmFd;
+import dev.vmm.core.sys.EventFd;
 import dev.vmm.core.sys.Mmap;
+import dev.vmm.core.sys.SysException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
@@ -98,6 +101,36 @@ class VcpuRunnerTest {
         assertThat(set.awaitStop()).isEqualTo(new StopReason.HostRequest("test", 0));
         assertThat(runner.state()).isEqualTo(VcpuRunner.State.FINISHED);
         set.close();
+    }
+
+    @Test
+    void anIoeventfdTakesAPortWriteWithoutAUserspaceExit() throws Exception {
+        try (EventFd kick = new EventFd(EventFd.EFD_NONBLOCK)) {
+            vm.ioeventfd(kick, 0x80, 1, true, false);
+            VcpuSet set = set(vcpuAt("e6 80" /* out 0x80, al */ + "e6 81" /* out 0x81, al */ + "eb fe"));
+            set.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (outs.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            set.close();
+            assertThat(outs).as("exits to userspace").containsExactly("81=0");
+            assertThat(kick.read()).as("eventfd count").isEqualTo(1);
+            vm.ioeventfd(kick, 0x80, 1, true, true);
+        }
+    }
+
+    @Test
+    void irqfdsAreAssignedOnceAndDeassigned() {
+        try (EventFd line = new EventFd(EventFd.EFD_NONBLOCK)) {
+            vm.irqfd(line, 5, false);
+            line.write(1);
+            assertThatThrownBy(() -> vm.irqfd(line, 5, false))
+                    .isInstanceOf(SysException.class).hasMessageStartingWith("KVM_IRQFD: EBUSY");
+            vm.irqfd(line, 5, true);
+            vm.irqfd(line, 5, false);
+            vm.irqfd(line, 5, true);
+        }
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.ArrayDeque;
 /**
  * A 16550A UART (eight registers, 16-byte FIFOs), the PC's COM port. Transmission is instant: a byte
  * written to THR goes to the output at once, so the transmitter is always empty. Received bytes come
- * from {@link #receive}, which waits while the receive FIFO is full so that no input is dropped.
+ * from {@link #receive}, which waits while the receive FIFO is full so that no input is dropped (and a
+ * FIFO reset by the guest's driver does not drop host input either, see {@code IIR_FCR}).
  * The interrupt follows QEMU's serial model (level, not gated by MCR.OUT2).
  */
 public final class Serial16550 implements BusDevice {
@@ -135,7 +136,10 @@ public final class Serial16550 implements BusDevice {
                 }
             }
             case IIR_FCR -> {
-                if ((value & FCR_CLEAR_RX) != 0) {
+                // The receive-FIFO reset drops only loopback data. Bytes from the host are user input,
+                // never line noise, and typically arrive before the guest's driver resets the FIFO
+                // during its initialisation; dropping them would lose the start of piped input.
+                if ((value & FCR_CLEAR_RX) != 0 && (mcr & MCR_LOOP) != 0) {
                     rx.clear();
                     lsr &= ~LSR_DR;
                     notifyAll();

@@ -90,6 +90,18 @@ class Serial16550Test {
     }
 
     @Test
+    void aFifoResetKeepsHostInputButDropsLoopbackData() throws Exception {
+        uart.receive(new byte[] {'h'}, 1);                  // typed before the driver initialised the UART
+        uart.writeRegister(IIR_FCR, FCR_ENABLE | FCR_CLEAR_RX);
+        assertThat(uart.readRegister(RBR_THR_DLL)).isEqualTo('h');
+
+        uart.writeRegister(MCR, MCR_LOOP);
+        uart.writeRegister(RBR_THR_DLL, 0x11);
+        uart.writeRegister(IIR_FCR, FCR_ENABLE | FCR_CLEAR_RX);
+        assertThat(uart.readRegister(LSR) & LSR_DR).isZero();
+    }
+
+    @Test
     void loopbackEchoesAndMirrorsModemLines() {
         uart.writeRegister(MCR, MCR_LOOP | 0x0f);
         uart.writeRegister(RBR_THR_DLL, 0x55);
