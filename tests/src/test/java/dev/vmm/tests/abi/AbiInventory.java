@@ -54,7 +54,9 @@ final class AbiInventory {
         if (c.isEnum() && CConstant.class.isAssignableFrom(c)) {
             for (Object o : c.getEnumConstants()) {
                 CConstant k = (CConstant) o;
-                macro(k.cName(), k.value(), c.getName() + "." + ((Enum<?>) o).name());
+                if (k.cName() != null) {      // a value no header names (the VMSA page type)
+                    macro(k.cName(), k.value(), c.getName() + "." + ((Enum<?>) o).name());
+                }
             }
         }
         for (Field f : c.getDeclaredFields()) {
