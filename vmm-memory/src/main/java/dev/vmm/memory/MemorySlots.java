@@ -2,6 +2,9 @@ package dev.vmm.memory;
 
 import dev.vmm.core.kvm.KvmCap;
 import dev.vmm.core.kvm.VmFd;
+import dev.vmm.core.sys.Fd;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Registers guest memory with KVM, one slot per region: the only place a host address of guest memory
@@ -9,6 +12,42 @@ import dev.vmm.core.kvm.VmFd;
  */
 public final class MemorySlots {
     private MemorySlots() {}
+
+    /**
+     * Registers every region with a guest_memfd beside its shared mapping (SNP): private accesses go
+     * to the guest_memfd, shared ones to the mapping. Returns the guest_memfds, which the caller owns.
+     * VM types with protected state refuse read-only slots, so every region must be RAM here.
+     */
+    public static List<Fd> registerWithGuestMemfd(VmFd vm, GuestMemory memory) {
+        if (vm.checkExtension(KvmCap.GUEST_MEMFD) <= 0 || vm.checkExtension(KvmCap.USER_MEMORY2) <= 0) {
+            throw new IllegalStateException("this KVM has no guest_memfd (KVM_CAP_GUEST_MEMFD, Linux 6.8+)");
+        }
+        List<Fd> fds = new ArrayList<>();
+        int slot = 0;
+        try {
+            for (MemoryRegion r : memory.regions()) {
+                if (r.kind() != RegionKind.RAM) {
+                    throw new IllegalStateException(r.name() + " is read-only; confidential VMs have no read-only slots");
+                }
+                Fd gmem = vm.createGuestMemfd(r.size(), 0);
+                fds.add(gmem);
+                vm.setUserMemoryRegion2(slot++, VmFd.MEM_GUEST_MEMFD, r.start().value(), r.segment(), gmem, 0);
+            }
+            return fds;
+        } catch (RuntimeException e) {
+            fds.forEach(Fd::close);
+            throw e;
+        }
+    }
+
+    /**
+     * SEV/SEV-ES: pins a region's host memory for the VM's lifetime (KVM_MEMORY_ENCRYPT_REG_REGION),
+     * as QEMU does for every RAM block; closing unregisters it.
+     */
+    public static AutoCloseable registerEncrypted(VmFd vm, MemoryRegion region) {
+        vm.registerEncryptedRegion(region.segment());
+        return () -> vm.unregisterEncryptedRegion(region.segment());
+    }
 
     public static void register(VmFd vm, GuestMemory memory) {
         boolean region2 = vm.checkExtension(KvmCap.USER_MEMORY2) > 0;

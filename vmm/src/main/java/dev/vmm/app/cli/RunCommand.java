@@ -1,6 +1,10 @@
 package dev.vmm.app.cli;
 
 import dev.vmm.app.config.CharDevice;
+import dev.vmm.app.config.ConfidentialConfig;
+import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.config.Hex;
+import dev.vmm.sev.SevMode;
 import dev.vmm.app.config.FwCfgEntry;
 import dev.vmm.app.config.Sizes;
 import dev.vmm.app.config.VmConfig;
@@ -52,19 +56,60 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log device and VM events to stderr.")
     boolean verbose;
 
+    @Option(names = "--confidential", paramLabel = "sev|sev-es|sev-snp",
+            description = "Launch a confidential guest: SEV, SEV-ES or SEV-SNP through the PSP, then run it.")
+    String confidential;
+
+    @Option(names = "--policy", paramLabel = "HEX",
+            description = "Guest policy (default: QEMU's, 0x1 for sev, 0x5 for sev-es, 0x30000 for sev-snp).")
+    String policy;
+
+    @Option(names = "--psp", paramLabel = "kvm|simulated", defaultValue = "kvm",
+            description = "Which PSP runs the launch: kvm (/dev/sev, an SEV host) or simulated (a model of the "
+                    + "firmware for hosts without SEV; guest memory is not encrypted). Default: ${DEFAULT-VALUE}.")
+    String psp;
+
+    @Option(names = "--host-data", paramLabel = "HEX", description = "SNP: 32 bytes of host data for SNP_LAUNCH_FINISH.")
+    String hostData;
+
+    @picocli.CommandLine.Mixin
+    LaunchOptions launch = new LaunchOptions();
+
     @Override
     public Integer call() throws Exception {
         VmmCommand.configureLogging(verbose);
         VmConfig config = new VmConfig(firmware, Sizes.parseMemory("--memory", memory), cpus,
                 CharDevice.parse("--serial", serial), CharDevice.parse("--debugcon", debugcon),
-                fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages, kvmDevice).validate();
-        try (Machine machine = MachineBuilder.build(config, Console.system())) {
+                fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages, kvmDevice, confidentialConfig()).validate();
+        try (Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print)) {
             HostSignals.forwardTo(machine);
             machine.start();
             StopReason reason = machine.awaitStop();
             report(reason);
             return reason.exitStatus();
         }
+    }
+
+    private ConfidentialConfig confidentialConfig() {
+        if (confidential == null) {
+            if (policy != null || hostData != null || launch.launchLog != null || launch.kernel != null) {
+                throw new ConfigException("--policy, --host-data, --launch-log and --kernel need --confidential");
+            }
+            return null;
+        }
+        SevMode mode;
+        try {
+            mode = SevMode.parse(confidential);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--confidential: " + e.getMessage());
+        }
+        ConfidentialConfig.PspKind kind = switch (psp) {
+            case "kvm" -> ConfidentialConfig.PspKind.KVM;
+            case "simulated" -> ConfidentialConfig.PspKind.SIMULATED;
+            default -> throw new ConfigException("--psp: '" + psp + "' is not kvm or simulated");
+        };
+        return launch.toConfig(mode, policy == null ? null : Hex.parseLong("--policy", policy), kind,
+                hostData == null ? null : Hex.parseBytes("--host-data", hostData));
     }
 
     private void report(StopReason reason) {

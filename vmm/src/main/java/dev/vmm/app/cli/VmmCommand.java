@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The {@code vmm} command and its subcommands. */
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = VmmCommand.Version.class,
         description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, MeasureCommand.class, CommandLine.HelpCommand.class})
 public final class VmmCommand {
     /** Status for errors the user can fix (bad option value, missing file, no KVM). */
     public static final int USAGE_ERROR = 1;
@@ -30,7 +30,8 @@ public final class VmmCommand {
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         if (e instanceof ConfigException || e instanceof KvmUnavailableException || e instanceof FirmwareException
-                || e instanceof BuildException || e instanceof CommandLine.ParameterException) {
+                || e instanceof BuildException || e instanceof CommandLine.ParameterException
+                || e instanceof dev.vmm.sev.launch.LaunchException || e instanceof dev.vmm.sev.psp.PspException) {
             err.println("vmm: error: " + e.getMessage());
             err.flush();
             return USAGE_ERROR;

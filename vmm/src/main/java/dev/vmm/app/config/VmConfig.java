@@ -8,7 +8,7 @@ import java.util.List;
  * {@link #validate()} checks what can be checked without the host.
  */
 public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice serial, CharDevice debugcon,
-                       List<FwCfgEntry> fwCfg, boolean hugepages, Path kvmDevice) {
+                       List<FwCfgEntry> fwCfg, boolean hugepages, Path kvmDevice, ConfidentialConfig confidential) {
     public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
 
     public static final long DEFAULT_MEMORY = 128L << 20;
@@ -23,27 +23,31 @@ public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice ser
 
     public static VmConfig defaults() {
         return new VmConfig(null, DEFAULT_MEMORY, 1, new CharDevice.Stdio(), new CharDevice.None(), List.of(), false,
-                DEFAULT_KVM_DEVICE);
+                DEFAULT_KVM_DEVICE, null);
     }
 
     public VmConfig withCpus(int n) {
-        return new VmConfig(firmware, memoryBytes, n, serial, debugcon, fwCfg, hugepages, kvmDevice);
+        return new VmConfig(firmware, memoryBytes, n, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential);
     }
 
     public VmConfig withMemory(long bytes) {
-        return new VmConfig(firmware, bytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice);
+        return new VmConfig(firmware, bytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential);
     }
 
     public VmConfig withSerial(CharDevice device) {
-        return new VmConfig(firmware, memoryBytes, cpus, device, debugcon, fwCfg, hugepages, kvmDevice);
+        return new VmConfig(firmware, memoryBytes, cpus, device, debugcon, fwCfg, hugepages, kvmDevice, confidential);
     }
 
     public VmConfig withFwCfg(List<FwCfgEntry> entries) {
-        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, entries, hugepages, kvmDevice);
+        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, entries, hugepages, kvmDevice, confidential);
+    }
+
+    public VmConfig withConfidential(ConfidentialConfig c) {
+        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, c);
     }
 
     public VmConfig withFirmware(Path file) {
-        return new VmConfig(file, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice);
+        return new VmConfig(file, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential);
     }
 
     public VmConfig validate() {
@@ -58,6 +62,12 @@ public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice ser
         }
         if (cpus < 1 || cpus > MAX_CPUS) {
             throw new ConfigException("--cpus " + cpus + ": must be 1 to " + MAX_CPUS);
+        }
+        if (confidential != null) {
+            confidential.validate();
+            if (hugepages && confidential.mode() == dev.vmm.sev.SevMode.SEV_SNP) {
+                throw new ConfigException("--hugepages and --confidential sev-snp: guest_memfd memory is not hugetlbfs");
+            }
         }
         return this;
     }

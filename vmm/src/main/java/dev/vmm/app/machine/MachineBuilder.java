@@ -1,6 +1,9 @@
 package dev.vmm.app.machine;
 
+import dev.vmm.app.confidential.ConfidentialMachine;
+import dev.vmm.app.confidential.LaunchLogFile;
 import dev.vmm.app.config.CharDevice;
+import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.FwCfgEntry;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.core.arch.CpuidSetup;
@@ -8,7 +11,9 @@ import dev.vmm.core.kvm.CpuidEntry;
 import dev.vmm.core.kvm.Kvm;
 import dev.vmm.core.kvm.KvmCap;
 import dev.vmm.core.kvm.KvmUnavailableException;
+import dev.vmm.core.kvm.VcpuFd;
 import dev.vmm.core.kvm.VmFd;
+import dev.vmm.core.vcpu.ExitHandler;
 import dev.vmm.core.vcpu.StopRequester;
 import dev.vmm.core.vcpu.VcpuSet;
 import dev.vmm.devices.InterruptLine;
@@ -25,14 +30,25 @@ import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
 import dev.vmm.memory.MemorySlots;
 import dev.vmm.memory.RamLayout;
+import dev.vmm.memory.RegionKind;
+import dev.vmm.sev.launch.ConfidentialLaunch;
+import dev.vmm.sev.launch.LaunchException;
+import dev.vmm.sev.psp.PspException;
+import dev.vmm.sev.vmsa.LaunchVcpuState;
+import dev.vmm.sev.vmsa.VcpuLaunchSetup;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The composition root: builds a {@link Machine} from a {@link VmConfig} in a fixed order, one method
- * per step. A failing step closes what earlier steps opened and is reported by name.
+ * per step. For a confidential guest the order is also the launch's: INIT before the vCPUs, the
+ * measured ranges after the firmware is loaded, the VMSAs after every vCPU has its registers. A
+ * failing step closes what earlier steps opened and is reported by name.
  */
 public final class MachineBuilder {
     /** QEMU's choices: the EPT identity-map page and the three TSS pages just below the 16 MiB flash window. */
@@ -41,31 +57,55 @@ public final class MachineBuilder {
 
     private final VmConfig config;
     private final Console console;
+    private final Consumer<ConfidentialLaunch.Result> launchReport;
     private final Closer closer = new Closer();
 
-    private MachineBuilder(VmConfig config, Console console) {
+    private MachineBuilder(VmConfig config, Console console, Consumer<ConfidentialLaunch.Result> launchReport) {
         this.config = config.validate();
         this.console = console;
+        this.launchReport = launchReport;
     }
 
     public static Machine build(VmConfig config, Console console) {
-        return new MachineBuilder(config, console).build();
+        return build(config, console, r -> { });
+    }
+
+    /** @param launchReport receives the result of a confidential launch, before any vCPU runs */
+    public static Machine build(VmConfig config, Console console, Consumer<ConfidentialLaunch.Result> launchReport) {
+        return new MachineBuilder(config, console, launchReport).build();
     }
 
     private Machine build() {
         try {
             FirmwareImage firmware = step("firmware", this::readFirmware);
             Kvm kvm = step("open " + config.kvmDevice(), () -> closer.add(Kvm.open(config.kvmDevice().toString())));
-            VmFd vm = step("create VM", () -> createVm(kvm));
-            GuestMemory memory = step("map guest memory", () -> mapMemory(firmware));
-            run("register guest memory", () -> MemorySlots.register(vm, memory));
+            ConfidentialMachine conf = config.confidential() == null ? null : step("prepare the confidential launch",
+                    () -> ConfidentialMachine.prepare(config.confidential(), firmware, config.cpus(), kvm));
+            VmFd vm = step("create VM", () -> createVm(kvm, conf));
+            GuestMemory memory = step("map guest memory", () -> mapMemory(firmware, conf));
+            if (conf == null) {
+                run("register guest memory", () -> MemorySlots.register(vm, memory));
+            } else {
+                run("confidential init", () -> conf.attach(vm, memory).forEach(closer::add));
+            }
             run("load firmware", () -> firmware.loadInto(memory));
             Bus pio = new Bus("pio");
             Bus mmio = new Bus("mmio");
-            VcpuSet vcpus = new VcpuSet(new BusExitHandler(pio, mmio));
-            closer.add(vcpus);
+            ExitHandler buses = new BusExitHandler(pio, mmio);
+            VcpuSet vcpus = closer.add(new VcpuSet(conf == null ? buses : conf.exitHandler(buses)));
             run("attach devices", () -> attachDevices(vm, pio, vcpus));
-            run("create vCPUs", () -> createVcpus(kvm, vm, vcpus));
+            if (conf != null) {
+                run("confidential launch", conf::startAndImport);
+            }
+            run("create vCPUs", () -> createVcpus(kvm, vm, vcpus, conf));
+            if (conf != null) {
+                ConfidentialLaunch.Result result = step("confidential launch finish",
+                        () -> conf.finish(conf.launchStates()));
+                if (conf.config().launchLog() != null) {
+                    run("write the launch log", () -> LaunchLogFile.write(conf.config().launchLog(), result, conf));
+                }
+                launchReport.accept(result);
+            }
             return new Machine(vcpus, memory, pio, mmio, closer);
         } catch (RuntimeException e) {
             try {
@@ -85,8 +125,8 @@ public final class MachineBuilder {
         return image;
     }
 
-    private VmFd createVm(Kvm kvm) {
-        VmFd vm = closer.add(kvm.createVm(Kvm.VM_TYPE_DEFAULT));
+    private VmFd createVm(Kvm kvm, ConfidentialMachine conf) {
+        VmFd vm = closer.add(kvm.createVm(conf == null ? Kvm.VM_TYPE_DEFAULT : conf.vmType()));
         requireCap(vm, KvmCap.IRQCHIP);
         requireCap(vm, KvmCap.IMMEDIATE_EXIT);
         vm.setIdentityMapAddr(IDENTITY_MAP_ADDR);
@@ -102,10 +142,18 @@ public final class MachineBuilder {
         }
     }
 
-    private GuestMemory mapMemory(FirmwareImage firmware) {
+    private GuestMemory mapMemory(FirmwareImage firmware, ConfidentialMachine conf) {
         GuestMemoryBuilder builder = new GuestMemoryBuilder().hugetlb(config.hugepages());
         RamLayout.forSize(config.memoryBytes()).addTo(builder);
-        firmware.addTo(builder);
+        if (conf != null && conf.firmwareAsRam()) {
+            builder.add(FirmwareImage.REGION_NAME, firmware.gpa(), firmware.size(), RegionKind.RAM);
+            conf.ovmf().checkSectionsInside((gpa, size) -> {
+                var r = RamLayout.forSize(config.memoryBytes());
+                return gpa + size <= r.lowRamSize();
+            });
+        } else {
+            firmware.addTo(builder);
+        }
         return closer.add(builder.build());
     }
 
@@ -134,22 +182,25 @@ public final class MachineBuilder {
                 try {
                     yield closer.add(new FileOutputStream(path.toFile()));
                 } catch (IOException e) {
-                    throw new IllegalArgumentException(option + ": cannot open " + path + ": " + e.getMessage());
+                    throw new ConfigException(option + ": cannot open " + path + ": " + e.getMessage());
                 }
             }
         };
     }
 
-    private void createVcpus(Kvm kvm, VmFd vm, VcpuSet vcpus) {
+    private void createVcpus(Kvm kvm, VmFd vm, VcpuSet vcpus, ConfidentialMachine conf) {
         int max = kvm.checkExtension(KvmCap.MAX_VCPUS);
         if (config.cpus() > max) {
-            throw new IllegalArgumentException("--cpus " + config.cpus() + ": this KVM allows at most " + max);
+            throw new ConfigException("--cpus " + config.cpus() + ": this KVM allows at most " + max);
         }
-        List<CpuidEntry> supported = kvm.supportedCpuid();
+        List<CpuidEntry> supported = conf == null ? kvm.supportedCpuid() : null;
         for (int i = 0; i < config.cpus(); i++) {
-            var vcpu = vm.createVcpu(i);
+            VcpuFd vcpu = vm.createVcpu(i);
             vcpus.add(vcpu);
-            vcpu.setCpuid(CpuidSetup.forVcpu(supported, i, config.cpus()));
+            vcpu.setCpuid(conf == null ? CpuidSetup.forVcpu(supported, i, config.cpus()) : conf.cpuidFor(i));
+            if (conf != null) {
+                VcpuLaunchSetup.apply(vcpu, conf.launchStates().get(i));
+            }
         }
     }
 
@@ -160,7 +211,7 @@ public final class MachineBuilder {
     private <T> T step(String name, Step<T> step) {
         try {
             return step.run();
-        } catch (KvmUnavailableException | FirmwareException | BuildException e) {
+        } catch (KvmUnavailableException | FirmwareException | BuildException | ConfigException | LaunchException e) {
             throw e;
         } catch (Exception e) {
             throw new BuildException(name, e);

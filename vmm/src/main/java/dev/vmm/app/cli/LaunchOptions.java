@@ -1,0 +1,39 @@
+package dev.vmm.app.cli;
+
+import dev.vmm.app.config.ConfidentialConfig;
+import dev.vmm.app.config.Hex;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The inputs of a launch measurement, shared by {@code run --confidential} and {@code measure}. */
+public final class LaunchOptions {
+    @Option(names = "--cpu-model", paramLabel = "MODEL",
+            description = "QEMU CPU model for the CPUID signature in the VMSAs: EPYC, EPYC-v1..v5, EPYC-Rome(-vN), "
+                    + "EPYC-Milan(-vN), EPYC-Genoa(-vN), EPYC-Turin(-v1), or host (run's default).")
+    String cpuModel;
+
+    @Option(names = "--guest-features", paramLabel = "HEX", defaultValue = "0x1",
+            description = "SNP guest features (VMSA SEV_FEATURES; default: ${DEFAULT-VALUE}, SNP_ACTIVE).")
+    String guestFeatures;
+
+    @Option(names = "--kernel", paramLabel = "FILE", description = "Measured direct boot: kernel hashed into the SEV hashes table.")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "Measured direct boot: initrd (with --kernel).")
+    Path initrd;
+
+    @Option(names = "--append", paramLabel = "CMDLINE", description = "Measured direct boot: kernel command line (with --kernel).")
+    String append;
+
+    @Option(names = "--launch-log", paramLabel = "FILE", description = "Write every measured range, in order, as JSON.")
+    Path launchLog;
+
+    long guestFeatures() {
+        return Hex.parseLong("--guest-features", guestFeatures);
+    }
+
+    ConfidentialConfig toConfig(dev.vmm.sev.SevMode mode, Long policy, ConfidentialConfig.PspKind psp, byte[] hostData) {
+        return new ConfidentialConfig(mode, policy, psp, cpuModel, guestFeatures(), kernel, initrd, append, launchLog,
+                hostData).validate();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.vmm.app.confidential;
+
+import dev.vmm.app.config.ConfidentialConfig;
+import dev.vmm.app.config.ConfigException;
+import dev.vmm.core.kvm.CpuidEntry;
+import dev.vmm.firmware.FirmwareImage;
+import dev.vmm.firmware.ovmf.OvmfImage;
+import dev.vmm.firmware.ovmf.SevHashTable;
+import dev.vmm.sev.cpu.CpuModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The inputs of a launch measurement read from files and names: firmware model, CPU model, hashes. */
+public record LaunchInputs(OvmfImage ovmf, CpuModel cpu, byte[] hashTable) {
+    /** "host" means the signature KVM reports for the host CPU (CPUID leaf 1 EAX). */
+    public static final String HOST_MODEL = "host";
+
+    public static LaunchInputs read(ConfidentialConfig c, FirmwareImage firmware, List<CpuidEntry> kvmCpuid) {
+        OvmfImage ovmf = OvmfImage.parse(firmware);
+        return new LaunchInputs(ovmf, cpuModel(c.cpuModel(), kvmCpuid), hashTable(c.kernel(), c.initrd(), c.append()));
+    }
+
+    public static CpuModel cpuModel(String name, List<CpuidEntry> kvmCpuid) {
+        if (name == null || name.equals(HOST_MODEL)) {
+            if (kvmCpuid == null) {
+                throw new ConfigException("--cpu-model is needed (there is no host CPU to take the signature from)");
+            }
+            int eax = kvmCpuid.stream().filter(e -> e.function() == 1).findFirst().map(CpuidEntry::eax).orElse(0);
+            return CpuModel.fromSignature(HOST_MODEL, eax);
+        }
+        return CpuModel.byName(name).orElseThrow(() -> new ConfigException("--cpu-model: unknown model '" + name
+                + "' (known: host, " + String.join(", ", CpuModel.names()) + ")"));
+    }
+
+    public static byte[] hashTable(Path kernel, Path initrd, String append) {
+        if (kernel == null) {
+            return null;
+        }
+        return SevHashTable.build(read("--kernel", kernel), initrd == null ? null : read("--initrd", initrd), append);
+    }
+
+    private static byte[] read(String option, Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(option + ": cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** KVM's CPUID with leaf 1 EAX set to the model's signature, as QEMU presents -cpu MODEL. */
+    public List<CpuidEntry> cpuidWithSignature(List<CpuidEntry> kvmCpuid) {
+        List<CpuidEntry> out = new ArrayList<>(kvmCpuid.size());
+        for (CpuidEntry e : kvmCpuid) {
+            out.add(e.function() == 1 ? e.withEax(cpu.signature()) : e);
+        }
+        return out;
+    }
+}

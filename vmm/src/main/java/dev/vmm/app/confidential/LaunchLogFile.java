@@ -1,0 +1,58 @@
+package dev.vmm.app.confidential;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vmm.app.config.ConfigException;
+import dev.vmm.sev.measure.LaunchLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * {@code --launch-log FILE}: every measured range of a launch in order, with the digest after it,
+ * as JSON for audits and research. {@code run} and {@code measure} write the same format.
+ */
+public final class LaunchLogFile {
+    /** The file's top level. Numbers that are addresses or bit masks are hex strings. */
+    public record Document(String mode, String psp, String firmware, int vcpus, String cpuModel, String cpuSignature,
+                           String guestFeatures, String policy, String digest, String measurement,
+                           List<Range> ranges) {}
+
+    public record Range(String gpa, String pageType, long length, String digestAfter, String what) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private LaunchLogFile() {}
+
+    public static Document document(String mode, String psp, String firmware, int vcpus, String cpuModel,
+                                    int cpuSignature, long guestFeatures, Long policy, byte[] digest,
+                                    byte[] measurement, LaunchLog log) {
+        List<Range> ranges = log.entries().stream().map(e -> new Range("0x" + Long.toHexString(e.gpa()),
+                e.pageType(), e.length(), e.digestAfter(), e.note())).toList();
+        return new Document(mode, psp, firmware, vcpus, cpuModel, String.format("0x%x", cpuSignature),
+                String.format("0x%x", guestFeatures), policy == null ? null : String.format("0x%x", policy),
+                HexFormat.of().formatHex(digest), measurement == null ? null : HexFormat.of().formatHex(measurement),
+                ranges);
+    }
+
+    public static void write(Path file, Document document) {
+        try {
+            JSON.writeValue(file.toFile(), document);
+        } catch (IOException e) {
+            throw new ConfigException("--launch-log: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static Document read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), Document.class);
+    }
+
+    public static void write(Path file, dev.vmm.sev.launch.ConfidentialLaunch.Result result, ConfidentialMachine conf) {
+        var c = conf.config();
+        var plan = conf.planView();
+        write(file, document(c.mode().runName(), result.psp(), conf.ovmf().image().source(), plan.vcpus(),
+                conf.inputs().cpu().name(), plan.cpuSignature(), plan.sevFeatures(), c.effectivePolicy(),
+                result.digest(), result.measurement(), result.log()));
+    }
+}
