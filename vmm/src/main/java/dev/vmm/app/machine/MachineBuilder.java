@@ -147,10 +147,8 @@ public final class MachineBuilder {
         RamLayout.forSize(config.memoryBytes()).addTo(builder);
         if (conf != null && conf.firmwareAsRam()) {
             builder.add(FirmwareImage.REGION_NAME, firmware.gpa(), firmware.size(), RegionKind.RAM);
-            conf.ovmf().checkSectionsInside((gpa, size) -> {
-                var r = RamLayout.forSize(config.memoryBytes());
-                return gpa + size <= r.lowRamSize();
-            });
+            long lowRam = RamLayout.forSize(config.memoryBytes()).lowRamSize();
+            conf.ovmf().checkSectionsInside(page -> page + GuestMemoryBuilder.PAGE_SIZE <= lowRam);
         } else {
             firmware.addTo(builder);
         }
