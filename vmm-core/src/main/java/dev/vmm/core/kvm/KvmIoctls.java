@@ -50,6 +50,11 @@ public final class KvmIoctls {
             iow("KVM_ENABLE_CAP", KVMIO, 0xa3, VmLayouts.KVM_ENABLE_CAP.byteSize());
     public static final Ioctl KVM_MEMORY_ENCRYPT_OP =
             iowr("KVM_MEMORY_ENCRYPT_OP", KVMIO, 0xba, ValueLayout.JAVA_LONG.byteSize());
+    // _IOR in the header although the kernel only reads the struct.
+    public static final Ioctl KVM_MEMORY_ENCRYPT_REG_REGION =
+            ior("KVM_MEMORY_ENCRYPT_REG_REGION", KVMIO, 0xbb, VmLayouts.KVM_ENC_REGION.byteSize());
+    public static final Ioctl KVM_MEMORY_ENCRYPT_UNREG_REGION =
+            ior("KVM_MEMORY_ENCRYPT_UNREG_REGION", KVMIO, 0xbc, VmLayouts.KVM_ENC_REGION.byteSize());
     public static final Ioctl KVM_SET_MEMORY_ATTRIBUTES =
             iow("KVM_SET_MEMORY_ATTRIBUTES", KVMIO, 0xd2, VmLayouts.KVM_MEMORY_ATTRIBUTES.byteSize());
     public static final Ioctl KVM_CREATE_GUEST_MEMFD =

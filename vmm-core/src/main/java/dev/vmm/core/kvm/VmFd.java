@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.vmm.core.sys.CName;
 import dev.vmm.core.sys.EventFd;
 import dev.vmm.core.sys.Fd;
+import dev.vmm.core.sys.Ioctl;
 import dev.vmm.core.sys.Mmap;
 import dev.vmm.core.sys.Syscalls;
 import java.lang.foreign.Arena;
@@ -36,6 +37,7 @@ public final class VmFd implements AutoCloseable {
     private static final long ENABLE_CAP_ARGS = offset(VmLayouts.KVM_ENABLE_CAP, "args");
     private static final long ATTRIBUTES_SIZE = offset(VmLayouts.KVM_MEMORY_ATTRIBUTES, "size");
     private static final long ATTRIBUTES_ATTRIBUTES = offset(VmLayouts.KVM_MEMORY_ATTRIBUTES, "attributes");
+    private static final long ENC_REGION_SIZE = offset(VmLayouts.KVM_ENC_REGION, "size");
     private static final ThreadLocal<MemorySegment> IRQ_LEVEL =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(VmLayouts.KVM_IRQ_LEVEL));
 
@@ -185,6 +187,29 @@ public final class VmFd implements AutoCloseable {
     /** KVM_MEMORY_ENCRYPT_OP with a {@code struct kvm_sev_cmd}: the result, or {@code -errno}. */
     public int memoryEncryptOp(MemorySegment sevCmd) {
         return Syscalls.ioctlOrErrno(fd, KvmIoctls.KVM_MEMORY_ENCRYPT_OP, sevCmd);
+    }
+
+    /**
+     * KVM_MEMORY_ENCRYPT_REG_REGION (SEV, SEV-ES): pins the host range backing guest RAM for the VM's
+     * lifetime, so that the pages LAUNCH_UPDATE_DATA encrypts in place never move. Counts against
+     * RLIMIT_MEMLOCK unless the process has CAP_IPC_LOCK.
+     */
+    public void registerEncryptedRegion(MemorySegment host) {
+        encRegion(KvmIoctls.KVM_MEMORY_ENCRYPT_REG_REGION, host);
+    }
+
+    /** KVM_MEMORY_ENCRYPT_UNREG_REGION: the exact range given to {@link #registerEncryptedRegion}. */
+    public void unregisterEncryptedRegion(MemorySegment host) {
+        encRegion(KvmIoctls.KVM_MEMORY_ENCRYPT_UNREG_REGION, host);
+    }
+
+    private void encRegion(Ioctl ioctl, MemorySegment host) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(VmLayouts.KVM_ENC_REGION);
+            s.set(JAVA_LONG, 0, host.address());
+            s.set(JAVA_LONG, ENC_REGION_SIZE, host.byteSize());
+            Syscalls.ioctl(fd, ioctl, s);
+        }
     }
 
     public VcpuFd createVcpu(int id) {

@@ -40,6 +40,9 @@ final class VmLayouts {
     static final StructLayout KVM_CREATE_GUEST_MEMFD = struct("kvm_create_guest_memfd",
             u64("size"), u64("flags"), array("reserved", 6, ValueLayout.JAVA_LONG));
 
+    /** A host range KVM pins for an SEV/SEV-ES guest (not SNP, whose private memory is guest_memfd). */
+    static final StructLayout KVM_ENC_REGION = struct("kvm_enc_region", u64("addr"), u64("size"));
+
     static final StructLayout KVM_MEMORY_ATTRIBUTES = struct("kvm_memory_attributes",
             u64("address"), u64("size"), u64("attributes"), u64("flags"));
 

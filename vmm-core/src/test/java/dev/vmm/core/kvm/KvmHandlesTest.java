@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vmm.core.sys.SysException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -103,6 +105,20 @@ class KvmHandlesTest {
         assertThatThrownBy(() -> vm.createVcpu(0))
                 .isInstanceOf(SysException.class)
                 .hasMessageStartingWith("KVM_CREATE_VCPU: EEXIST");
+    }
+
+    @Test
+    void encryptedRegionsAreRefusedOnAVmThatIsNotSev() {
+        // KVM answers ENOTTY both without SEV support (Intel, this host) and for a non-SEV VM on AMD.
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ram = arena.allocate(4096, 4096);
+            assertThatThrownBy(() -> vm.registerEncryptedRegion(ram))
+                    .isInstanceOf(SysException.class)
+                    .hasMessageStartingWith("KVM_MEMORY_ENCRYPT_REG_REGION: ENOTTY");
+            assertThatThrownBy(() -> vm.unregisterEncryptedRegion(ram))
+                    .isInstanceOf(SysException.class)
+                    .hasMessageStartingWith("KVM_MEMORY_ENCRYPT_UNREG_REGION: ENOTTY");
+        }
     }
 
     @Test
