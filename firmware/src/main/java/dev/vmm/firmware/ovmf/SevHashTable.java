@@ -37,6 +37,18 @@ public final class SevHashTable {
      */
     public static byte[] build(byte[] kernel, byte[] initrdOrNull, String cmdlineOrNull) {
         Objects.requireNonNull(kernel, "kernel");
+        return fromHashes(sha256().digest(kernel), sha256().digest(initrdOrNull == null ? new byte[0] : initrdOrNull),
+                cmdlineOrNull);
+    }
+
+    /**
+     * The table from SHA-256 hashes computed elsewhere (streamed from files: a kernel and initrd can
+     * be large) and the command line, hashed here with its NUL.
+     */
+    public static byte[] fromHashes(byte[] kernelHash, byte[] initrdHash, String cmdlineOrNull) {
+        if (kernelHash.length != HASH_LENGTH || initrdHash.length != HASH_LENGTH) {
+            throw new IllegalArgumentException("SHA-256 hashes are " + HASH_LENGTH + " bytes");
+        }
         byte[] cmdline = cmdlineOrNull == null ? new byte[0] : cmdlineOrNull.getBytes(StandardCharsets.UTF_8);
         for (byte b : cmdline) {
             if (b == 0) {
@@ -49,8 +61,8 @@ public final class SevHashTable {
         ByteBuffer table = ByteBuffer.allocate(PADDED_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         table.put(TABLE_GUID.bytesLe()).putShort((short) LENGTH);
         entry(table, CMDLINE_GUID, cmdlineHash.digest());
-        entry(table, INITRD_GUID, sha256().digest(initrdOrNull == null ? new byte[0] : initrdOrNull));
-        entry(table, KERNEL_GUID, sha256().digest(kernel));
+        entry(table, INITRD_GUID, initrdHash);
+        entry(table, KERNEL_GUID, kernelHash);
         return table.array();
     }
 

@@ -23,6 +23,7 @@ final class CProbe {
             #include <sys/eventfd.h>
             #include <linux/version.h>
             #include <linux/kvm.h>
+            #include <linux/kvm_para.h>
             #include <linux/psp-sev.h>
             """;
 

@@ -40,10 +40,11 @@ public final class SimulatedPsp implements Psp {
     static final int BUILD = 21;
     /** KVM_X86_SEV_VMSA_FEATURES of the simulated host: DEBUG_SWAP (bit 5). */
     static final long SUPPORTED_VMSA_FEATURES = 1L << 5;
-    /** SNP policy bits KVM 6.12 accepts: ABI version, SMT, reserved-1, DEBUG, SINGLE_SOCKET. */
-    static final long SNP_POLICY_KVM_MASK = 0xffffL | 1L << 16 | 1L << 17 | 1L << 19 | 1L << 20;
+    /** SNP policy bits KVM 6.12 accepts: ABI version, SMT, reserved-1, DEBUG (SINGLE_SOCKET it refuses). */
+    static final long SNP_POLICY_KVM_MASK = 0xffffL | 1L << 16 | 1L << 17 | 1L << 19;
     static final long SNP_POLICY_SMT = 1L << 16;
     static final long SNP_POLICY_RESERVED_ONE = 1L << 17;
+    static final long SNP_POLICY_SINGLE_SOCKET = 1L << 20;
     static final int SEV_POLICY_ES = 0x4;
     /** Bits 6..15 of the SEV policy are reserved. */
     static final int SEV_POLICY_RESERVED = 0xffc0;
@@ -220,8 +221,16 @@ public final class SimulatedPsp implements Psp {
         if (state != State.UNINIT) {
             throw new PspException(cmd, Errno.EINVAL, 0, "the guest context exists already");
         }
+        // KVM 6.12 (snp_launch_start) itself insists on SMT and the reserved-1 bit, and refuses
+        // SINGLE_SOCKET, before the firmware sees the policy.
         if ((policy & SNP_POLICY_RESERVED_ONE) == 0) {
             throw new PspException(cmd, Errno.EINVAL, 0, "policy bit 17 is reserved and must be 1");
+        }
+        if ((policy & SNP_POLICY_SMT) == 0) {
+            throw new PspException(cmd, Errno.EINVAL, 0, "KVM requires the SMT policy bit (16)");
+        }
+        if ((policy & SNP_POLICY_SINGLE_SOCKET) != 0) {
+            throw new PspException(cmd, Errno.EINVAL, 0, "KVM refuses the SINGLE_SOCKET policy bit (20)");
         }
         if ((policy & ~SNP_POLICY_KVM_MASK) != 0) {
             throw new PspException(cmd, Errno.EINVAL, 0, String.format("policy bits 0x%x are not accepted by KVM",
@@ -232,10 +241,6 @@ public final class SimulatedPsp implements Psp {
         if (major > API_MAJOR || major == API_MAJOR && minor > API_MINOR) {
             throw firmware(cmd, FirmwareError.POLICY_FAILURE, "policy requires ABI " + major + "." + minor
                     + ", the firmware has " + API_MAJOR + "." + API_MINOR);
-        }
-        if ((policy & SNP_POLICY_SMT) == 0) {
-            // The simulated platform has SMT enabled, like a typical EPYC host.
-            throw firmware(cmd, FirmwareError.POLICY_FAILURE, "SMT is enabled on the platform but not allowed by the policy");
         }
         if (gosvw != null && gosvw.length != 16) {
             throw new PspException(cmd, Errno.EINVAL, 0, "gosvw must be 16 bytes");

@@ -70,8 +70,8 @@ class SimulatedPspTest {
         snp.init(SevMode.SEV_SNP, 0);
         assertError(() -> snp.snpLaunchStart(0x10000, null), "KVM_SEV_SNP_LAUNCH_START", "EINVAL", null);   // bit 17
         assertError(() -> snp.snpLaunchStart(0x30000 | 1L << 18, null), "KVM_SEV_SNP_LAUNCH_START", "EINVAL", null);
-        assertError(() -> snp.snpLaunchStart(0x20000, null), "KVM_SEV_SNP_LAUNCH_START", "EIO",
-                FirmwareError.POLICY_FAILURE);   // no SMT on an SMT platform
+        assertError(() -> snp.snpLaunchStart(0x20000, null), "KVM_SEV_SNP_LAUNCH_START", "EINVAL", null);  // no SMT
+        assertError(() -> snp.snpLaunchStart(0x30000 | 1L << 20, null), "KVM_SEV_SNP_LAUNCH_START", "EINVAL", null);
         assertError(() -> snp.snpLaunchStart(0x30000 | 2 << 8, null), "KVM_SEV_SNP_LAUNCH_START", "EIO",
                 FirmwareError.POLICY_FAILURE);   // ABI 2.0
         snp.snpLaunchStart(0x30000, new byte[16]);

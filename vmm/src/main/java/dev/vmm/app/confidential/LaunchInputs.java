@@ -8,8 +8,11 @@ import dev.vmm.firmware.ovmf.OvmfImage;
 import dev.vmm.firmware.ovmf.SevHashTable;
 import dev.vmm.sev.cpu.CpuModel;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,14 +42,38 @@ public record LaunchInputs(OvmfImage ovmf, CpuModel cpu, byte[] hashTable) {
         if (kernel == null) {
             return null;
         }
-        return SevHashTable.build(read("--kernel", kernel), initrd == null ? null : read("--initrd", initrd), append);
+        return SevHashTable.fromHashes(sha256("--kernel", kernel), initrd == null ? sha256Empty() : sha256("--initrd", initrd),
+                append);
     }
 
-    private static byte[] read(String option, Path file) {
-        try {
-            return Files.readAllBytes(file);
+    /**
+     * Streams the file through SHA-256: a kernel and initrd can be hundreds of MiB. A heap array, not a
+     * direct buffer: MessageDigest hashes arrays with the CPU's SHA instructions in one call, but copies
+     * direct buffers through a small temporary array.
+     */
+    static byte[] sha256(String option, Path file) {
+        MessageDigest sha = sha256Digest();
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
+                sha.update(buffer, 0, n);
+            }
+            return sha.digest();
         } catch (IOException e) {
             throw new ConfigException(option + ": cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] sha256Empty() {
+        return sha256Digest().digest();
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
         }
     }
 
