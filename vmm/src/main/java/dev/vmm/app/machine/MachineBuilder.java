@@ -33,14 +33,10 @@ import dev.vmm.memory.RamLayout;
 import dev.vmm.memory.RegionKind;
 import dev.vmm.sev.launch.ConfidentialLaunch;
 import dev.vmm.sev.launch.LaunchException;
-import dev.vmm.sev.psp.PspException;
-import dev.vmm.sev.vmsa.LaunchVcpuState;
 import dev.vmm.sev.vmsa.VcpuLaunchSetup;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
