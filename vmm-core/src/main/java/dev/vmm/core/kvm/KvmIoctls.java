@@ -78,6 +78,8 @@ public final class KvmIoctls {
             ior("KVM_GET_MP_STATE", KVMIO, 0x98, RegsLayouts.KVM_MP_STATE.byteSize());
     public static final Ioctl KVM_SET_MP_STATE =
             iow("KVM_SET_MP_STATE", KVMIO, 0x99, RegsLayouts.KVM_MP_STATE.byteSize());
+    public static final Ioctl KVM_GET_XSAVE = ior("KVM_GET_XSAVE", KVMIO, 0xa4, RegsLayouts.KVM_XSAVE.byteSize());
+    public static final Ioctl KVM_SET_XSAVE = iow("KVM_SET_XSAVE", KVMIO, 0xa5, RegsLayouts.KVM_XSAVE.byteSize());
     public static final Ioctl KVM_GET_XCRS = ior("KVM_GET_XCRS", KVMIO, 0xa6, RegsLayouts.KVM_XCRS.byteSize());
     public static final Ioctl KVM_SET_XCRS = iow("KVM_SET_XCRS", KVMIO, 0xa7, RegsLayouts.KVM_XCRS.byteSize());
 

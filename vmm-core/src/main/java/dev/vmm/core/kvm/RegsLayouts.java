@@ -56,6 +56,9 @@ final class RegsLayouts {
     static final StructLayout KVM_XCRS = struct("kvm_xcrs",
             u32("nr_xcrs"), u32("flags"), array("xcrs", 16, KVM_XCR), array("padding", 16, ValueLayout.JAVA_LONG));
 
+    /** The XSAVE image; its first 512 bytes are the FXSAVE legacy region, then the XSAVE header at 512. */
+    static final StructLayout KVM_XSAVE = struct("kvm_xsave", array("region", 1024, ValueLayout.JAVA_INT));
+
     static final StructLayout KVM_MP_STATE = struct("kvm_mp_state", u32("mp_state"));
 
     private RegsLayouts() {}

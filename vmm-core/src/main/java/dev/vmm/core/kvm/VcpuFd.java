@@ -95,6 +95,26 @@ public final class VcpuFd implements AutoCloseable {
         }
     }
 
+    /**
+     * The vCPU's XSAVE image (4096 bytes). Its first 512 bytes are the FXSAVE layout of the x87, MXCSR
+     * and XMM state; this host's KVM_GET_FPU loses MXCSR, the XSAVE image does not.
+     */
+    public byte[] xsave() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(RegsLayouts.KVM_XSAVE);
+            Syscalls.ioctl(fd, KvmIoctls.KVM_GET_XSAVE, s);
+            return s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    public void setXsave(byte[] image) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(RegsLayouts.KVM_XSAVE);
+            MemorySegment.copy(MemorySegment.ofArray(image), 0, s, 0, Math.min(image.length, s.byteSize()));
+            Syscalls.ioctl(fd, KvmIoctls.KVM_SET_XSAVE, s);
+        }
+    }
+
     /** Reads MSRs; the result holds those KVM returned, in order (it stops at the first it refuses). */
     public Map<Integer, Long> msrs(int... indices) {
         long header = RegsLayouts.KVM_MSRS.byteSize();

@@ -1,5 +1,6 @@
 package dev.vmm.core.vcpu;
 
+import dev.vmm.core.assist.EmulationAssist;
 import dev.vmm.core.kvm.KvmRun;
 import dev.vmm.core.kvm.VcpuFd;
 import dev.vmm.core.sys.Errno;
@@ -23,6 +24,9 @@ public final class VcpuRunner {
     private final KvmRun run;
     private final ExitHandler handler;
     private final StopRequester stopper;
+    private final EmulationAssist assist;
+    /** Exits by {@code kvm_run.exit_reason}; written by the vCPU thread only. */
+    private final long[] exitCounts = new long[64];
     private final LinkedBlockingQueue<Command> mailbox = new LinkedBlockingQueue<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -32,11 +36,13 @@ public final class VcpuRunner {
     private long pthread;
     private Thread thread;
 
-    public VcpuRunner(VcpuFd vcpu, ExitHandler handler, StopRequester stopper) {
+    /** @param assist completes instructions KVM could not emulate; null to stop the VM on them instead */
+    public VcpuRunner(VcpuFd vcpu, ExitHandler handler, StopRequester stopper, EmulationAssist assist) {
         this.vcpu = vcpu;
         this.run = vcpu.run();
         this.handler = handler;
         this.stopper = stopper;
+        this.assist = assist;
     }
 
     public int id() {
@@ -50,6 +56,11 @@ public final class VcpuRunner {
     /** Exits handled so far (a diagnostic, updated by the vCPU thread only). */
     public long exits() {
         return exits;
+    }
+
+    /** A copy of the exit counts by reason number (racy while running; exact once finished). */
+    public long[] exitCounts() {
+        return exitCounts.clone();
     }
 
     /** Starts the thread and waits until it can be kicked. */
@@ -142,6 +153,8 @@ public final class VcpuRunner {
             throw new SysException("KVM_RUN", -rc, "vcpu" + vcpu.id());
         } else {
             exit = ExitDecoder.decode(run);
+            int reason = run.exitReason();
+            exitCounts[reason >= 0 && reason < exitCounts.length ? reason : 0]++;
         }
         exits++;
         if (exit instanceof VcpuExit.Interrupted) {
@@ -149,6 +162,16 @@ public final class VcpuRunner {
             run.setImmediateExit(false);
             KickSignal.drain();
             return;
+        }
+        String assistRefusal = null;
+        if (assist != null && exit instanceof VcpuExit.InternalError(int sub, long[] data, byte[] insn)
+                && sub == InternalErrors.EMULATION && insn != null && insn.length > 0) {
+            switch (assist.emulate(vcpu, insn)) {
+                case EmulationAssist.Outcome.Emulated e -> {
+                    return;
+                }
+                case EmulationAssist.Outcome.Refused(String reason) -> assistRefusal = reason;
+            }
         }
         switch (ExitDispatcher.dispatch(exit, handler)) {
             case ExitAction.Continue c -> { }
@@ -158,7 +181,8 @@ public final class VcpuRunner {
                 state = State.FINISHED;
             }
             case ExitAction.Fault(String event, String detail) -> {
-                stopper.requestStop(new StopReason.GuestFault(vcpu.id(), event, detail, captureState()));
+                String why = assistRefusal == null ? detail : detail + "\nemulation assist: " + assistRefusal;
+                stopper.requestStop(new StopReason.GuestFault(vcpu.id(), event, why, captureState()));
                 state = State.FINISHED;
             }
         }

@@ -13,13 +13,20 @@ import java.util.concurrent.TimeUnit;
 public final class VcpuSet implements StopRequester, AutoCloseable {
     private static final long JOIN_TIMEOUT_SECONDS = 10;
     private final ExitHandler handler;
+    private final dev.vmm.core.assist.EmulationAssist assist;
     private final List<VcpuFd> vcpus = new ArrayList<>();
     private final List<VcpuRunner> runners = new ArrayList<>();
     private final CompletableFuture<StopReason> stop = new CompletableFuture<>();
     private boolean closed;
 
     public VcpuSet(ExitHandler handler) {
+        this(handler, null);
+    }
+
+    /** @param assist completes instructions KVM could not emulate, or null */
+    public VcpuSet(ExitHandler handler, dev.vmm.core.assist.EmulationAssist assist) {
         this.handler = handler;
+        this.assist = assist;
     }
 
     /** Adds a vCPU before {@link #start()}; the set owns (closes) it from now on. */
@@ -29,11 +36,23 @@ public final class VcpuSet implements StopRequester, AutoCloseable {
             throw new IllegalStateException("vCPU set is closed");
         }
         vcpus.add(vcpu);
-        runners.add(new VcpuRunner(vcpu, handler, this));
+        runners.add(new VcpuRunner(vcpu, handler, this, assist));
     }
 
     public List<VcpuRunner> runners() {
         return runners;
+    }
+
+    /** Exits of every vCPU by reason number. */
+    public long[] exitCounts() {
+        long[] total = new long[64];
+        for (VcpuRunner r : runners) {
+            long[] c = r.exitCounts();
+            for (int i = 0; i < total.length; i++) {
+                total[i] += c[i];
+            }
+        }
+        return total;
     }
 
     public synchronized void start() {

@@ -10,14 +10,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * QEMU's firmware configuration device (docs/specs/fw_cfg.rst), traditional I/O interface: a 16-bit
- * selector at port 0x510 and a byte-wide data port at 0x511. Items are numbered blobs; named "files"
- * are listed in the directory item, sorted by name as QEMU sorts them.
+ * QEMU's firmware configuration device (docs/specs/fw_cfg.rst): a 16-bit selector at port 0x510, a
+ * byte-wide data port at 0x511, and, given guest memory, the DMA interface at 0x514 ({@link FwCfgDma}).
+ * Items are numbered blobs; named "files" are listed in the directory item, sorted by name as QEMU
+ * sorts them.
  */
 public final class FwCfg implements BusDevice {
     public static final int IO_BASE = 0x510;
     /** Selector (2 bytes) and data (1 byte). */
     public static final int IO_SIZE = 2;
+    public static final int DMA_BASE = 0x514;
+    public static final int DMA_SIZE = 8;
 
     public static final int SIGNATURE = 0x00;
     public static final int ID = 0x01;
@@ -27,8 +30,9 @@ public final class FwCfg implements BusDevice {
     public static final int FILE_DIR = 0x19;
     public static final int FILE_FIRST = 0x20;
     static final int FILE_NAME_SIZE = 56;
-    /** FW_CFG_ID bit 0: the traditional interface. */
+    /** FW_CFG_ID bit 0: the traditional interface; bit 1: DMA. */
     static final int FEATURE_TRADITIONAL = 1;
+    static final int FEATURE_DMA = 2;
 
     private final Map<Integer, byte[]> items = new TreeMap<>();
     private final Map<String, byte[]> files = new TreeMap<>();
@@ -37,9 +41,14 @@ public final class FwCfg implements BusDevice {
     private byte[] current = new byte[0];
     private boolean sealed;
 
+    /** Without DMA: the traditional interface only. */
     public FwCfg() {
+        this(false);
+    }
+
+    public FwCfg(boolean dma) {
         items.put(SIGNATURE, "QEMU".getBytes(StandardCharsets.US_ASCII));
-        items.put(ID, le32(FEATURE_TRADITIONAL));
+        items.put(ID, le32(FEATURE_TRADITIONAL | (dma ? FEATURE_DMA : 0)));
     }
 
     public synchronized FwCfg addItem(int key, byte[] data) {
@@ -113,7 +122,8 @@ public final class FwCfg implements BusDevice {
         // Writes through the data port are deprecated in QEMU and ignored here.
     }
 
-    private void select(int key) {
+    synchronized void select(int key) {
+        seal();
         selector = key;
         offset = 0;
         current = items.getOrDefault(key, new byte[0]);
@@ -121,6 +131,18 @@ public final class FwCfg implements BusDevice {
 
     int selector() {
         return selector;
+    }
+
+    /**
+     * DMA read (or skip): up to {@code length} bytes of the selected item from the current offset;
+     * past the end there is nothing (the caller zero-fills). Advances the offset.
+     */
+    synchronized byte[] take(int length) {
+        seal();
+        int n = Math.max(0, Math.min(length, current.length - offset));
+        byte[] out = java.util.Arrays.copyOfRange(current, offset, offset + n);
+        offset += n;
+        return out;
     }
 
     private static byte[] le32(int v) {

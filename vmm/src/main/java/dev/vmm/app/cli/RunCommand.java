@@ -53,6 +53,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "The KVM device (default: ${DEFAULT-VALUE}).")
     Path kvmDevice;
 
+    @Option(names = "--no-emulation-assist",
+            description = "Stop the VM on instructions KVM cannot emulate instead of completing them in userspace.")
+    boolean noEmulationAssist;
+
     @Option(names = {"-v", "--verbose"}, description = "Log device and VM events to stderr.")
     boolean verbose;
 
@@ -80,12 +84,14 @@ public final class RunCommand implements Callable<Integer> {
         VmmCommand.configureLogging(verbose);
         VmConfig config = new VmConfig(firmware, Sizes.parseMemory("--memory", memory), cpus,
                 CharDevice.parse("--serial", serial), CharDevice.parse("--debugcon", debugcon),
-                fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages, kvmDevice, confidentialConfig()).validate();
+                fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages, kvmDevice, confidentialConfig(),
+                !noEmulationAssist).validate();
         try (Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print)) {
             HostSignals.forwardTo(machine);
             machine.start();
             StopReason reason = machine.awaitStop();
             report(reason);
+            RunStatistics.print(machine, verbose);
             return reason.exitStatus();
         }
     }

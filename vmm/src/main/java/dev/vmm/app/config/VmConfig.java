@@ -8,7 +8,8 @@ import java.util.List;
  * {@link #validate()} checks what can be checked without the host.
  */
 public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice serial, CharDevice debugcon,
-                       List<FwCfgEntry> fwCfg, boolean hugepages, Path kvmDevice, ConfidentialConfig confidential) {
+                       List<FwCfgEntry> fwCfg, boolean hugepages, Path kvmDevice, ConfidentialConfig confidential,
+                       boolean emulationAssist) {
     public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
 
     public static final long DEFAULT_MEMORY = 128L << 20;
@@ -23,31 +24,35 @@ public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice ser
 
     public static VmConfig defaults() {
         return new VmConfig(null, DEFAULT_MEMORY, 1, new CharDevice.Stdio(), new CharDevice.None(), List.of(), false,
-                DEFAULT_KVM_DEVICE, null);
+                DEFAULT_KVM_DEVICE, null, true);
     }
 
     public VmConfig withCpus(int n) {
-        return new VmConfig(firmware, memoryBytes, n, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential);
+        return new VmConfig(firmware, memoryBytes, n, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
     }
 
     public VmConfig withMemory(long bytes) {
-        return new VmConfig(firmware, bytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential);
+        return new VmConfig(firmware, bytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
     }
 
     public VmConfig withSerial(CharDevice device) {
-        return new VmConfig(firmware, memoryBytes, cpus, device, debugcon, fwCfg, hugepages, kvmDevice, confidential);
+        return new VmConfig(firmware, memoryBytes, cpus, device, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
     }
 
     public VmConfig withFwCfg(List<FwCfgEntry> entries) {
-        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, entries, hugepages, kvmDevice, confidential);
+        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, entries, hugepages, kvmDevice, confidential, emulationAssist);
+    }
+
+    public VmConfig withEmulationAssist(boolean on) {
+        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, on);
     }
 
     public VmConfig withConfidential(ConfidentialConfig c) {
-        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, c);
+        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, c, emulationAssist);
     }
 
     public VmConfig withFirmware(Path file) {
-        return new VmConfig(file, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential);
+        return new VmConfig(file, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
     }
 
     public VmConfig validate() {

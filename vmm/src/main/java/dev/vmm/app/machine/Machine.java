@@ -1,6 +1,8 @@
 package dev.vmm.app.machine;
 
+import dev.vmm.core.assist.EmulationAssist;
 import dev.vmm.core.vcpu.StopReason;
+import java.util.Optional;
 import dev.vmm.core.vcpu.StopRequester;
 import dev.vmm.core.vcpu.VcpuSet;
 import dev.vmm.devices.bus.Bus;
@@ -15,14 +17,21 @@ public final class Machine implements StopRequester, AutoCloseable {
     private final GuestMemory memory;
     private final Bus pio;
     private final Bus mmio;
+    private final EmulationAssist assist;
     private final Closer resources;
 
-    Machine(VcpuSet vcpus, GuestMemory memory, Bus pio, Bus mmio, Closer resources) {
+    Machine(VcpuSet vcpus, GuestMemory memory, Bus pio, Bus mmio, EmulationAssist assist, Closer resources) {
         this.vcpus = vcpus;
         this.memory = memory;
         this.pio = pio;
         this.mmio = mmio;
+        this.assist = assist;
         this.resources = resources;
+    }
+
+    /** The emulation assist, or empty when it is off. */
+    public Optional<EmulationAssist> assist() {
+        return Optional.ofNullable(assist);
     }
 
     public void start() {

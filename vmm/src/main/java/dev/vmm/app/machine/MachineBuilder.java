@@ -7,6 +7,7 @@ import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.FwCfgEntry;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.core.arch.CpuidSetup;
+import dev.vmm.core.assist.EmulationAssist;
 import dev.vmm.core.kvm.CpuidEntry;
 import dev.vmm.core.kvm.Kvm;
 import dev.vmm.core.kvm.KvmCap;
@@ -88,7 +89,8 @@ public final class MachineBuilder {
             Bus pio = new Bus("pio");
             Bus mmio = new Bus("mmio");
             ExitHandler buses = new BusExitHandler(pio, mmio);
-            VcpuSet vcpus = closer.add(new VcpuSet(conf == null ? buses : conf.exitHandler(buses)));
+            EmulationAssist assist = config.emulationAssist() ? new EmulationAssist(new GuestPhysicalMemory(memory)) : null;
+            VcpuSet vcpus = closer.add(new VcpuSet(conf == null ? buses : conf.exitHandler(buses), assist));
             run("attach devices", () -> attachDevices(vm, pio, vcpus));
             if (conf != null) {
                 run("confidential launch", conf::startAndImport);
@@ -102,7 +104,7 @@ public final class MachineBuilder {
                 }
                 launchReport.accept(result);
             }
-            return new Machine(vcpus, memory, pio, mmio, closer);
+            return new Machine(vcpus, memory, pio, mmio, assist, closer);
         } catch (RuntimeException e) {
             try {
                 closer.close();
