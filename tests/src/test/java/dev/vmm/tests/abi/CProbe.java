@@ -21,6 +21,7 @@ final class CProbe {
             #include <signal.h>
             #include <sys/mman.h>
             #include <sys/eventfd.h>
+            #include <termios.h>
             #include <linux/version.h>
             #include <linux/kvm.h>
             #include <linux/kvm_para.h>

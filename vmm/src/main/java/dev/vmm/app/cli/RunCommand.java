@@ -86,14 +86,18 @@ public final class RunCommand implements Callable<Integer> {
                 CharDevice.parse("--serial", serial), CharDevice.parse("--debugcon", debugcon),
                 fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages, kvmDevice, confidentialConfig(),
                 !noEmulationAssist).validate();
-        try (Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print)) {
+        Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);
+        StopReason reason;
+        try {
             HostSignals.forwardTo(machine);
             machine.start();
-            StopReason reason = machine.awaitStop();
-            report(reason);
-            RunStatistics.print(machine, verbose);
-            return reason.exitStatus();
+            reason = machine.awaitStop();
+        } finally {
+            machine.close();       // restores the terminal before anything is reported
         }
+        report(reason);
+        RunStatistics.print(machine, verbose);
+        return reason.exitStatus();
     }
 
     private ConfidentialConfig confidentialConfig() {

@@ -14,6 +14,7 @@ import dev.vmm.core.kvm.KvmCap;
 import dev.vmm.core.kvm.KvmUnavailableException;
 import dev.vmm.core.kvm.VcpuFd;
 import dev.vmm.core.kvm.VmFd;
+import dev.vmm.core.sys.Terminal;
 import dev.vmm.core.vcpu.ExitHandler;
 import dev.vmm.core.vcpu.StopRequester;
 import dev.vmm.core.vcpu.VcpuSet;
@@ -158,7 +159,9 @@ public final class MachineBuilder {
         Serial16550 com1 = new Serial16550(output("--serial", config.serial()), com1Irq);
         pio.insert(Serial16550.COM1_BASE, Serial16550.REGISTER_COUNT, "com1", com1);
         if (config.serial() instanceof CharDevice.Stdio && console.in() != null) {
-            closer.add(SerialInput.start(console.in(), com1));
+            // A terminal goes raw so that keys reach the guest; then Ctrl-A x is the way out.
+            boolean tty = console.in() == System.in && Terminal.rawIfTerminal(0).map(closer::add).isPresent();
+            closer.add(SerialInput.start(console.in(), com1, tty, stopper));
         }
         pio.insert(DebugExit.DEFAULT_PORT, DebugExit.SIZE, "debug-exit", new DebugExit(stopper));
         pio.insert(DebugCon.DEFAULT_PORT, 1, "debugcon", new DebugCon(output("--debugcon", config.debugcon())));
