@@ -28,7 +28,7 @@ public sealed interface StopReason {
         }
     }
 
-    /** ACPI power-off, KVM_SYSTEM_EVENT_SHUTDOWN, or a reset (the VM stops; reboot is not offered). */
+    /** ACPI power-off or KVM_SYSTEM_EVENT_SHUTDOWN (and, for now, KVM_SYSTEM_EVENT_RESET). */
     record PowerOff(String how) implements StopReason {
         public int exitStatus() {
             return 0;
@@ -36,6 +36,20 @@ public sealed interface StopReason {
 
         public String summary() {
             return "guest powered off (" + how + ")";
+        }
+    }
+
+    /**
+     * The guest asked for a reset (PIIX3 reset control 0xCF9, port 0x92, the i8042's reset line). This
+     * VMM does not reboot: the VM stops, with status 0 because the guest asked for it.
+     */
+    record Reset(String how) implements StopReason {
+        public int exitStatus() {
+            return 0;
+        }
+
+        public String summary() {
+            return "guest requested a reset (" + how + "); this VMM does not reboot, the VM stopped";
         }
     }
 
