@@ -210,6 +210,12 @@ static void run_scenario(const char *scenario) {
         for (uint64_t i = 0; i < n; i++) outb(POST_PORT, (uint8_t)i);
         return;
     }
+    if (starts_with(scenario, "loop:")) {
+        /* Instruction throughput: N iterations of a 2-instruction loop, no exits. */
+        uint64_t n = parse_u64(scenario + 5);
+        __asm__ volatile("1: dec %0; jnz 1b" : "+r"(n) : : "cc");
+        return;
+    }
     if (starts_with(scenario, "exit:")) {
         exit_vm((uint8_t)parse_u64(scenario + 5));
     }

@@ -32,6 +32,8 @@ public final class VcpuRunner {
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile State state = State.CREATED;
     private volatile long exits;
+    /** Registers when the thread finished, for reports; only the vCPU thread may read them. */
+    private volatile VcpuState finalState;
     /** The thread to signal; 0 once it can no longer be signalled. Guarded by {@code this}. */
     private long pthread;
     private Thread thread;
@@ -56,6 +58,11 @@ public final class VcpuRunner {
     /** Exits handled so far (a diagnostic, updated by the vCPU thread only). */
     public long exits() {
         return exits;
+    }
+
+    /** The registers when the vCPU thread finished (null while running, or if KVM would not give them). */
+    public VcpuState finalState() {
+        return finalState;
     }
 
     /** A copy of the exit counts by reason number (racy while running; exact once finished). */
@@ -122,6 +129,7 @@ public final class VcpuRunner {
         } catch (Throwable t) {
             stopper.requestStop(new StopReason.VmmFailure("vcpu" + vcpu.id(), t));
         } finally {
+            finalState = captureState();
             synchronized (this) {
                 pthread = 0;
             }

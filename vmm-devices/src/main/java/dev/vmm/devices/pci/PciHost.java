@@ -31,19 +31,33 @@ public final class PciHost {
         return Map.copyOf(functions);
     }
 
-    /** The CONFIG_ADDRESS register (4 bytes at 0xCF8); narrower accesses go nowhere, as on a PC. */
+    /** The CONFIG_ADDRESS register (4 bytes at 0xCF8); narrower accesses go nowhere. */
     public BusDevice addressPort() {
+        return addressPort(null);
+    }
+
+    /**
+     * CONFIG_ADDRESS, with the PIIX3 reset control register sharing its range as on a PC: 32-bit
+     * accesses at 0xCF8 are the address, byte accesses at 0xCF9 go to {@code resetControl}.
+     */
+    public BusDevice addressPort(BusDevice resetControl) {
         return new BusDevice() {
             @Override
             public void read(long offset, MemorySegment data) {
+                if (offset == 1 && data.byteSize() == 1 && resetControl != null) {
+                    resetControl.read(0, data);
+                    return;
+                }
                 synchronized (PciHost.this) {
-                    IoData.set(data, data.byteSize() == 4 ? address : -1);
+                    IoData.set(data, offset == 0 && data.byteSize() == 4 ? address : -1);
                 }
             }
 
             @Override
             public void write(long offset, MemorySegment data) {
-                if (data.byteSize() == 4) {
+                if (offset == 1 && data.byteSize() == 1 && resetControl != null) {
+                    resetControl.write(0, data);
+                } else if (offset == 0 && data.byteSize() == 4) {
                     synchronized (PciHost.this) {
                         address = (int) IoData.get(data) & 0x80fffffc;
                     }

@@ -27,6 +27,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--firmware", paramLabel = "FILE", description = "Firmware image mapped to end at 4 GiB (OVMF.fd, a BIOS).")
     Path firmware;
 
+    @Option(names = "--firmware-vars", paramLabel = "FILE",
+            description = "UEFI variable store as a CFI flash below the firmware (a copy of OVMF_VARS.fd); "
+                    + "variables the guest writes are written to the file.")
+    Path firmwareVars;
+
     @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", defaultValue = "128M",
             description = "Guest RAM, e.g. 512M or 2G (default: ${DEFAULT-VALUE}).")
     String memory;
@@ -82,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VmmCommand.configureLogging(verbose);
-        VmConfig config = new VmConfig(firmware, Sizes.parseMemory("--memory", memory), cpus,
+        VmConfig config = new VmConfig(firmware, firmwareVars, Sizes.parseMemory("--memory", memory), cpus,
                 CharDevice.parse("--serial", serial), CharDevice.parse("--debugcon", debugcon),
                 fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages, kvmDevice, confidentialConfig(),
                 !noEmulationAssist).validate();

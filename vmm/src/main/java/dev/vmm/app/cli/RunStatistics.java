@@ -16,6 +16,12 @@ final class RunStatistics {
                     + " instructions KVM could not emulate (" + j + ")");
         });
         if (verbose) {
+            for (var r : machine.vcpus().runners()) {
+                var st = r.finalState();
+                if (st != null) {
+                    System.err.printf("vmm: vcpu%d stopped at RIP 0x%x in %s%n", r.id(), st.regs().rip(), st.sregs().cpuMode());
+                }
+            }
             long[] counts = machine.vcpus().exitCounts();
             StringJoiner j = new StringJoiner(", ");
             for (int i = 0; i < counts.length; i++) {

@@ -7,7 +7,7 @@ import java.util.List;
  * Everything a VM is built from. {@code firmware} null means the embedded test guest.
  * {@link #validate()} checks what can be checked without the host.
  */
-public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice serial, CharDevice debugcon,
+public record VmConfig(Path firmware, Path firmwareVars, long memoryBytes, int cpus, CharDevice serial, CharDevice debugcon,
                        List<FwCfgEntry> fwCfg, boolean hugepages, Path kvmDevice, ConfidentialConfig confidential,
                        boolean emulationAssist) {
     public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
@@ -23,36 +23,41 @@ public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice ser
     }
 
     public static VmConfig defaults() {
-        return new VmConfig(null, DEFAULT_MEMORY, 1, new CharDevice.Stdio(), new CharDevice.None(), List.of(), false,
+        return new VmConfig(null, null, DEFAULT_MEMORY, 1, new CharDevice.Stdio(), new CharDevice.None(), List.of(), false,
                 DEFAULT_KVM_DEVICE, null, true);
     }
 
     public VmConfig withCpus(int n) {
-        return new VmConfig(firmware, memoryBytes, n, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
+        return new VmConfig(firmware, firmwareVars, memoryBytes, n, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
     }
 
     public VmConfig withMemory(long bytes) {
-        return new VmConfig(firmware, bytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
+        return new VmConfig(firmware, firmwareVars, bytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
     }
 
     public VmConfig withSerial(CharDevice device) {
-        return new VmConfig(firmware, memoryBytes, cpus, device, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
+        return new VmConfig(firmware, firmwareVars, memoryBytes, cpus, device, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
     }
 
     public VmConfig withFwCfg(List<FwCfgEntry> entries) {
-        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, entries, hugepages, kvmDevice, confidential, emulationAssist);
+        return new VmConfig(firmware, firmwareVars, memoryBytes, cpus, serial, debugcon, entries, hugepages, kvmDevice, confidential, emulationAssist);
+    }
+
+    public VmConfig withFirmwareVars(Path file) {
+        return new VmConfig(firmware, file, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential,
+                emulationAssist);
     }
 
     public VmConfig withEmulationAssist(boolean on) {
-        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, on);
+        return new VmConfig(firmware, firmwareVars, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, on);
     }
 
     public VmConfig withConfidential(ConfidentialConfig c) {
-        return new VmConfig(firmware, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, c, emulationAssist);
+        return new VmConfig(firmware, firmwareVars, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, c, emulationAssist);
     }
 
     public VmConfig withFirmware(Path file) {
-        return new VmConfig(file, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
+        return new VmConfig(file, firmwareVars, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
     }
 
     public VmConfig validate() {
@@ -68,8 +73,15 @@ public record VmConfig(Path firmware, long memoryBytes, int cpus, CharDevice ser
         if (cpus < 1 || cpus > MAX_CPUS) {
             throw new ConfigException("--cpus " + cpus + ": must be 1 to " + MAX_CPUS);
         }
+        if (firmwareVars != null && firmware == null) {
+            throw new ConfigException("--firmware-vars needs --firmware (the code image to put above it)");
+        }
         if (confidential != null) {
             confidential.validate();
+            if (firmwareVars != null) {
+                throw new ConfigException("--firmware-vars and --confidential: confidential VMs have no read-only "
+                        + "memory for flash; use a unified image (OVMF.fd) with --firmware");
+            }
             if (hugepages && confidential.mode() == dev.vmm.sev.SevMode.SEV_SNP) {
                 throw new ConfigException("--hugepages and --confidential sev-snp: guest_memfd memory is not hugetlbfs");
             }

@@ -92,7 +92,11 @@ public final class MachineBuilder {
             ExitHandler buses = new BusExitHandler(pio, mmio);
             EmulationAssist assist = config.emulationAssist() ? new EmulationAssist(new GuestPhysicalMemory(memory)) : null;
             VcpuSet vcpus = closer.add(new VcpuSet(conf == null ? buses : conf.exitHandler(buses), assist));
-            run("attach devices", () -> attachDevices(vm, pio, vcpus));
+            run("attach devices", () -> PcPlatform.attach(config, console, vm, memory, pio, vcpus, closer, this::output));
+            if (config.firmwareVars() != null) {
+                run("attach the variable store", () -> FlashVars.attach(config.firmwareVars(), firmware.gpa(), vm,
+                        memory.regions().size(), mmio, closer));
+            }
             if (conf != null) {
                 run("confidential launch", conf::startAndImport);
             }
@@ -152,25 +156,6 @@ public final class MachineBuilder {
             firmware.addTo(builder);
         }
         return closer.add(builder.build());
-    }
-
-    private void attachDevices(VmFd vm, Bus pio, StopRequester stopper) {
-        InterruptLine com1Irq = level -> vm.irqLine(Serial16550.COM1_IRQ, level);
-        Serial16550 com1 = new Serial16550(output("--serial", config.serial()), com1Irq);
-        pio.insert(Serial16550.COM1_BASE, Serial16550.REGISTER_COUNT, "com1", com1);
-        if (config.serial() instanceof CharDevice.Stdio && console.in() != null) {
-            // A terminal goes raw so that keys reach the guest; then Ctrl-A x is the way out.
-            boolean tty = console.in() == System.in && Terminal.rawIfTerminal(0).map(closer::add).isPresent();
-            closer.add(SerialInput.start(console.in(), com1, tty, stopper));
-        }
-        pio.insert(DebugExit.DEFAULT_PORT, DebugExit.SIZE, "debug-exit", new DebugExit(stopper));
-        pio.insert(DebugCon.DEFAULT_PORT, 1, "debugcon", new DebugCon(output("--debugcon", config.debugcon())));
-        pio.insert(PostCode.PORT, 1, "post-code", new PostCode());
-        FwCfg fwCfg = new FwCfg().addCpuCount(config.cpus());
-        for (FwCfgEntry e : config.fwCfg()) {
-            fwCfg.addFile(e.name(), e.data());
-        }
-        pio.insert(FwCfg.IO_BASE, FwCfg.IO_SIZE, "fw_cfg", fwCfg);
     }
 
     private OutputStream output(String option, CharDevice device) {

@@ -1,0 +1,88 @@
+package dev.vmm.tests.ovmf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's stock OVMF booted to the UEFI shell on COM1 and driven through stdin. Long: on a host whose
+ * KVM emulates every instruction, a boot takes minutes (README says how long). Run with
+ * {@code bin/test -Dgroups=long -pl tests -am}.
+ */
+@Tag("long")
+class OvmfShellTest {
+    static final long BOOT_SECONDS = 1800;
+    static final String PROMPT = "Shell> ";
+
+    /** Skips the startup.nsh countdown, then waits for the prompt. */
+    static int bootToShell(ShellSession s) throws Exception {
+        int at = s.await("startup.nsh", 0, BOOT_SECONDS);
+        s.key(0x1b);
+        return s.await(PROMPT, at, 120);
+    }
+
+    @Test
+    void unifiedImageShellCommandsAndPowerOff() throws Exception {
+        try (ShellSession s = new ShellSession(List.of("--firmware", "/usr/share/ovmf/OVMF.fd", "--memory", "512M",
+                "--cpus", "2"))) {
+            int at = bootToShell(s);
+            s.type("ver");
+            at = s.await("UEFI Interactive Shell", at, 120);
+            at = s.await(PROMPT, at, 120);
+            s.type("pci");
+            at = s.await(PROMPT, at, 300);
+            String pci = s.output().substring(at - 2000 < 0 ? 0 : at - 2000);
+            assertThat(pci).contains("Vendor 8086 Device 1237").contains("Vendor 8086 Device 7000")
+                    .contains("Vendor 8086 Device 7113");
+            s.type("memmap");
+            at = s.await(PROMPT, at, 300);
+            assertThat(s.output()).contains("Available");
+            s.type("reset -s");
+            assertThat(s.waitFor(300)).as(s.errors()).isZero();
+        }
+    }
+
+    @Test
+    void aVariableSetInOneRunIsThereInTheNext(@TempDir Path dir) throws Exception {
+        Path vars = Files.copy(Path.of("/usr/share/OVMF/OVMF_VARS.fd"), dir.resolve("vars.fd"));
+        List<String> args = List.of("--firmware", "/usr/share/OVMF/OVMF_CODE.fd", "--firmware-vars", vars.toString(),
+                "--memory", "512M");
+        String guid = "3c6e2b55-7d61-4e1b-9f9c-1d2a8a3a9e01";
+        try (ShellSession s = new ShellSession(args)) {
+            int at = bootToShell(s);
+            s.type("setvar VmmTest -guid " + guid + " -nv -bs =4142434445");
+            at = s.await(PROMPT, at, 300);
+            s.type("reset -s");
+            assertThat(s.waitFor(300)).as(s.errors()).isZero();
+        }
+        byte[] name = "VmmTest".getBytes(StandardCharsets.UTF_16LE);
+        assertThat(indexOf(Files.readAllBytes(vars), name)).as("the variable's name in the store file").isPositive();
+        try (ShellSession s = new ShellSession(args)) {
+            int at = bootToShell(s);
+            s.type("setvar VmmTest -guid " + guid);
+            at = s.await(PROMPT, at, 300);
+            assertThat(s.output().substring(at - 400)).containsIgnoringCase("4142434445".substring(0, 2));
+            s.type("reset -s");
+            assertThat(s.waitFor(300)).isZero();
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
