@@ -37,7 +37,7 @@ class OvmfShellTest {
             at = s.await(PROMPT, at, 120);
             s.type("pci");
             at = s.await(PROMPT, at, 300);
-            String pci = s.output().substring(at - 2000 < 0 ? 0 : at - 2000);
+            String pci = s.output().substring(Math.max(0, at - 2000));
             assertThat(pci).contains("Vendor 8086 Device 1237").contains("Vendor 8086 Device 7000")
                     .contains("Vendor 8086 Device 7113");
             s.type("memmap");
@@ -67,7 +67,9 @@ class OvmfShellTest {
             int at = bootToShell(s);
             s.type("setvar VmmTest -guid " + guid);
             at = s.await(PROMPT, at, 300);
-            assertThat(s.output().substring(at - 400)).containsIgnoringCase("4142434445".substring(0, 2));
+            // The shell prints "<GUID> - VmmTest - 0005 Bytes" then the bytes in hex.
+            assertThat(s.output().substring(Math.max(0, at - 400))).contains("VmmTest - 0005 Bytes")
+                    .contains("41 42 43 44 45");
             s.type("reset -s");
             assertThat(s.waitFor(300)).isZero();
         }

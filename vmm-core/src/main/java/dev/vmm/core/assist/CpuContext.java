@@ -25,6 +25,7 @@ final class CpuContext {
     private long[] gprs;
     private long rip;
     private final Regs regs;
+    private long rflags;
     private ByteBuffer xsave;
     private boolean regsDirty;
     private boolean fpuDirty;
@@ -36,6 +37,7 @@ final class CpuContext {
         this.sregs = vcpu.sregs();
         this.regs = vcpu.regs();
         this.rip = regs.rip();
+        this.rflags = regs.rflags();
         this.gprs = new long[] {regs.rax(), regs.rcx(), regs.rdx(), regs.rbx(), regs.rsp(), regs.rbp(), regs.rsi(),
                 regs.rdi(), regs.r8(), regs.r9(), regs.r10(), regs.r11(), regs.r12(), regs.r13(), regs.r14(), regs.r15()};
     }
@@ -57,6 +59,15 @@ final class CpuContext {
 
     void advance(int length) {
         rip = mode() == 64 ? rip + length : (rip + length) & (mode() == 32 ? 0xffffffffL : 0xffffL);
+        regsDirty = true;
+    }
+
+    long rflags() {
+        return rflags;
+    }
+
+    void setRflags(long value) {
+        rflags = value;
         regsDirty = true;
     }
 
@@ -151,7 +162,7 @@ final class CpuContext {
         if (regsDirty) {
             long[] g = gprs;
             vcpu.setRegs(new Regs(g[0], g[3], g[1], g[2], g[6], g[7], g[4], g[5], g[8], g[9], g[10], g[11], g[12], g[13],
-                    g[14], g[15], rip, regs.rflags()));
+                    g[14], g[15], rip, rflags));
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Completes, in userspace, instructions the host's KVM instruction emulator gives up on
  * (KVM_INTERNAL_ERROR_EMULATION with the instruction bytes): decodes them, emulates the few that
- * firmware needs ({@link X87Sse}) with their exact architectural effect, and refuses everything else
+ * firmware needs ({@link X87Sse}, {@link X87Data}) with their exact architectural effect, and refuses everything else
  * so the VM stops with a clear report. Counts what it did, by mnemonic.
  */
 public final class EmulationAssist {

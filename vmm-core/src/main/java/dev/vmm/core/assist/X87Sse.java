@@ -98,6 +98,9 @@ final class X87Sse {
             }
             default -> { }
         }
+        if (op >= 0xd8 && op <= 0xdf) {
+            return X87Data.execute(cpu, insn);
+        }
         throw new AssistException("instruction not in the assist's set");
     }
 

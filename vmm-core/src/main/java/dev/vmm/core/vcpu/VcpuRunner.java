@@ -7,6 +7,7 @@ import dev.vmm.core.sys.Errno;
 import dev.vmm.core.sys.KickSignal;
 import dev.vmm.core.sys.SysException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class VcpuRunner {
     public enum State { CREATED, RUNNING, PAUSED, FINISHED }
 
-    private enum Command { PAUSE, RESUME, FINISH }
+    /** SNAPSHOT only wakes the thread: requests wait in {@link #snapshots}, served at the loop's top. */
+    private enum Command { PAUSE, RESUME, FINISH, SNAPSHOT }
 
     private final VcpuFd vcpu;
     private final KvmRun run;
@@ -28,6 +30,7 @@ public final class VcpuRunner {
     /** Exits by {@code kvm_run.exit_reason}; written by the vCPU thread only. */
     private final long[] exitCounts = new long[64];
     private final LinkedBlockingQueue<Command> mailbox = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<CompletableFuture<VcpuState>> snapshots = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile State state = State.CREATED;
@@ -88,6 +91,26 @@ public final class VcpuRunner {
         post(Command.FINISH);
     }
 
+    /**
+     * The registers as the vCPU thread reads them at its next exit (it is kicked for this); the
+     * final registers once it has finished. For diagnostics such as "where is a slow boot now".
+     */
+    public CompletableFuture<VcpuState> snapshot() {
+        CompletableFuture<VcpuState> f = new CompletableFuture<>();
+        snapshots.add(f);
+        post(Command.SNAPSHOT);
+        if (state == State.FINISHED) {
+            serveSnapshots(finalState);
+        }
+        return f;
+    }
+
+    private void serveSnapshots(VcpuState st) {
+        for (CompletableFuture<VcpuState> f; (f = snapshots.poll()) != null; ) {
+            f.complete(st);
+        }
+    }
+
     /** Waits for the thread to end; false if it did not within the timeout. */
     public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
         if (thread == null) {
@@ -119,6 +142,9 @@ public final class VcpuRunner {
             state = State.RUNNING;
             started.complete(null);
             while (state != State.FINISHED) {
+                if (!snapshots.isEmpty()) {
+                    serveSnapshots(captureState());
+                }
                 Command command = state == State.PAUSED ? mailbox.take() : mailbox.poll();
                 if (command != null) {
                     apply(command);
@@ -137,6 +163,7 @@ public final class VcpuRunner {
             // thread's original signal mask when it exits and would deliver it (default action: exit).
             KickSignal.drain();
             state = State.FINISHED;
+            serveSnapshots(finalState);
             started.complete(null);
             finished.complete(null);
         }
@@ -147,6 +174,7 @@ public final class VcpuRunner {
             case PAUSE -> state = State.PAUSED;
             case RESUME -> state = State.RUNNING;
             case FINISH -> state = State.FINISHED;
+            case SNAPSHOT -> { }
         }
     }
 

@@ -177,10 +177,61 @@ class EmulationAssistTest {
 
     @Test
     void anythingElseIsRefusedWithTheBytes() {
+        assertThat(run("d9 fe")).isInstanceOfSatisfying(EmulationAssist.Outcome.Refused.class,       // fsin
+                o -> assertThat(o.reason()).contains("not in the assist's set").contains("d9 fe"));
         assertThat(run("d8 c1")).isInstanceOfSatisfying(EmulationAssist.Outcome.Refused.class,       // fadd st, st1
-                o -> assertThat(o.reason()).contains("not in the assist's set").contains("d8 c1"));
+                o -> assertThat(o.reason()).contains("stack underflow").contains("d8 c1"));
         assertThat(assist.counts()).isEmpty();
         run("9b");
         assertThat(assist.counts()).containsEntry("fwait", 1L);
+    }
+
+    /** Runs each instruction at CODE in turn, as KVM would hand them over one by one; returns the mnemonics. */
+    private java.util.List<String> sequence(String... instructions) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String hex : instructions) {
+            vcpu.setRegs(vcpu.regs().withRip(CODE));
+            EmulationAssist.Outcome o = run(hex);
+            assertThat(o).as(hex).isInstanceOf(EmulationAssist.Outcome.Emulated.class);
+            names.add(((EmulationAssist.Outcome.Emulated) o).mnemonic());
+        }
+        return names;
+    }
+
+    @Test
+    void compiledUnsignedToDoubleConversionOnTheRegisterStack() {
+        // What gcc emits for (double) of a uint64_t without SSE: fildll, add 2^64 if it was negative, fstpl.
+        MemorySegment m = ram.segment();
+        m.set(ValueLayout.JAVA_LONG, DATA, -1L);                                        // 2^64 - 1
+        m.set(ValueLayout.JAVA_INT, DATA + 8, Float.floatToRawIntBits(0x1p64f));
+        assertThat(sequence("db e3", "df 2f", "d8 47 08", "dd 5f 10"))
+                .containsExactly("fninit", "fildll", "fadds", "fstpl");
+        assertThat(Double.longBitsToDouble(m.get(ValueLayout.JAVA_LONG, DATA + 0x10))).isEqualTo(0x1p64);
+        assertThat(fx().get(4)).as("tag byte: stack empty again").isZero();
+        assertThat(fx().getShort(2) & 0x3800).as("TOP back to 0").isZero();
+        assertThat(fx().getShort(2) & 0x20).as("PE: 2^64 - 1 is inexact in a double").isNotZero();
+    }
+
+    @Test
+    void fcomiSetsEflagsAndFcmovAndFistpFollowThem() {
+        vcpu.setRegs(vcpu.regs().withRflags(0x2 | 0x800 | 0x80));                     // OF and SF set beforehand
+        assertThat(sequence("db e3", "d9 e8", "d9 ee", "db f1", "da d1", "df 7f 18", "dd d8"))
+                .containsExactly("fninit", "fld1", "fldz", "fcomi", "fcmovbe", "fistpll", "fstp");
+        assertThat(vcpu.regs().rflags() & 0x8d5).as("0 < 1: CF only, OF and SF cleared").isEqualTo(1);
+        assertThat(ram.segment().get(ValueLayout.JAVA_LONG, DATA + 0x18)).as("ST(0) became ST(1) = 1").isEqualTo(1);
+        assertThat(fx().get(4)).isZero();
+    }
+
+    @Test
+    void aPushOntoAFullStackIsRefusedNotWrapped() {
+        String[] eight = new String[9];
+        eight[0] = "db e3";
+        java.util.Arrays.fill(eight, 1, 9, "d9 e8");
+        sequence(eight);
+        assertThat(fx().get(4)).isEqualTo((byte) 0xff);
+        vcpu.setRegs(vcpu.regs().withRip(CODE));
+        assertThat(run("d9 ee")).isInstanceOfSatisfying(EmulationAssist.Outcome.Refused.class,
+                o -> assertThat(o.reason()).contains("stack overflow"));
+        assertThat(vcpu.regs().rip()).isEqualTo(CODE);
     }
 }

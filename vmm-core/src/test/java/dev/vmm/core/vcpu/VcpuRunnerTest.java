@@ -154,6 +154,24 @@ class VcpuRunnerTest {
     }
 
     @Test
+    void aSnapshotShowsWhereASpinningGuestIsRunningOrPaused() throws Exception {
+        VcpuSet set = set(vcpuAt("b0 07" /* mov al, 7 */ + "e6 80" /* out 0x80, al */ + "eb fe" /* jmp $ */));
+        set.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (outs.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        VcpuRunner runner = set.runners().getFirst();
+        VcpuState running = runner.snapshot().get(10, TimeUnit.SECONDS);
+        assertThat(running.regs().rip()).isEqualTo(CODE + 4);
+        assertThat(running.regs().rax() & 0xff).isEqualTo(7);
+        runner.pause();
+        assertThat(runner.snapshot().get(10, TimeUnit.SECONDS).regs().rip()).isEqualTo(CODE + 4);
+        set.close();
+        assertThat(runner.snapshot().get(10, TimeUnit.SECONDS).regs().rip()).as("after finishing").isEqualTo(CODE + 4);
+    }
+
+    @Test
     void aDeviceThatThrowsStopsTheVmWithTheCause() throws Exception {
         VcpuSet set = set(vcpuAt("b0 01" /* mov al, 1 */ + "ba 01 05" /* mov dx, 0x501 */ + "ee" /* out dx, al */
                 + "eb fe"));

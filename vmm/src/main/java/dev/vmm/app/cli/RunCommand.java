@@ -96,6 +96,9 @@ public final class RunCommand implements Callable<Integer> {
         try {
             HostSignals.forwardTo(machine);
             machine.start();
+            if (verbose) {
+                ProgressLog.start(machine, java.time.Duration.ofSeconds(30));
+            }
             reason = machine.awaitStop();
         } finally {
             machine.close();       // restores the terminal before anything is reported
