@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Debian's stock OVMF booted to the UEFI shell on COM1 and driven through stdin. Long: on a host whose
  * KVM emulates every instruction, a boot takes minutes (README says how long). Run with
- * {@code bin/test -Dgroups=long -pl tests -am}.
+ * {@code bin/test -Plong -pl tests -am}.
  */
 @Tag("long")
 class OvmfShellTest {
