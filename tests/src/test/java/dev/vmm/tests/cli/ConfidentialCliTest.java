@@ -92,7 +92,7 @@ class ConfidentialCliTest {
         "run --confidential sev-snp --psp simulated --policy 0x10000|vmm: error: confidential launch: KVM_SEV_SNP_LAUNCH_START: EINVAL",
         "run --confidential sev-snp --psp simulated --host-data 00|vmm: error: --host-data must be 32 bytes",
         "run --confidential sgx|vmm: error: --confidential: 'sgx' is not a confidential mode",
-        "run --policy 0x1|vmm: error: --policy, --host-data, --launch-log and --kernel need --confidential",
+        "run --policy 0x1|vmm: error: --policy, --host-data, --id-block, --launch-log and --kernel need --confidential",
     })
     void badInputIsOneLine(String spec) throws Exception {
         String[] parts = spec.split("\\|");

@@ -58,7 +58,7 @@ class ExpectedDigestsTest {
     void aSimulatedLaunchOnKvmReachesTheSameDigest(ExpectedCases.Case c) throws Exception {
         SevMode mode = SevMode.parse(c.mode());
         ConfidentialConfig conf = new ConfidentialConfig(mode, null, ConfidentialConfig.PspKind.SIMULATED,
-                c.cpu() == null ? "EPYC-v4" : c.cpu(), c.guestFeatures(), c.kernel(), c.initrd(), c.append(), null, null);
+                c.cpu() == null ? "EPYC-v4" : c.cpu(), c.guestFeatures(), c.kernel(), c.initrd(), c.append(), null, null, null);
         VmConfig config = VmConfig.defaults().withFirmware(c.firmware()).withMemory(64L << 20)
                 .withCpus(mode == SevMode.SEV ? 1 : c.vcpus()).withSerial(new CharDevice.None()).withConfidential(conf);
         AtomicReference<ConfidentialLaunch.Result> result = new AtomicReference<>();

@@ -8,6 +8,10 @@ import dev.vmm.memory.MemoryAttributes;
 import dev.vmm.sev.SevMode;
 import dev.vmm.sev.cpuid.SnpCpuidAdjust;
 import dev.vmm.sev.cpuid.SnpCpuidTable;
+import dev.vmm.sev.idblock.IdAuthInfo;
+import dev.vmm.sev.idblock.IdBlock;
+import dev.vmm.sev.idblock.IdBlockException;
+import dev.vmm.sev.idblock.IdBlockVerifier;
 import dev.vmm.sev.measure.PageType;
 import dev.vmm.sev.measure.SevLaunchDigest;
 import dev.vmm.sev.measure.SnpLaunchDigest;
@@ -20,6 +24,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import javax.crypto.Mac;
@@ -29,8 +34,8 @@ import javax.crypto.spec.SecretKeySpec;
  * A model of the SEV firmware and of KVM's checks in front of it, for hosts without SEV hardware.
  * SIMULATED: guest memory is not encrypted and nothing is attested by a real chip; what it does model
  * is the command state machine with the kernel's errno and the firmware's status codes for a wrong
- * order or bad arguments, SNP page states, the CPUID page check, and the launch digests and MEASURE
- * blob the firmware would produce. The rules and codes are those of KVM 6.12 (arch/x86/kvm/svm/sev.c)
+ * order or bad arguments, SNP page states, the CPUID page check, the ID block and its signatures, and
+ * the launch digests and MEASURE blob the firmware would produce. The rules and codes are those of KVM 6.12 (arch/x86/kvm/svm/sev.c)
  * and the SEV/SNP firmware ABIs as summarised in docs/sev-kvm-abi.md.
  */
 public final class SimulatedPsp implements Psp {
@@ -342,23 +347,36 @@ public final class SimulatedPsp implements Psp {
             snpDigest.update(PageType.VMSA, SnpLaunchDigest.VMSA_GPA, vmsaPage, 0);
         }
         if (idBlock != null) {
-            checkIdBlock(cmd, idBlock, idAuth);
+            checkIdBlock(cmd, idBlock, idAuth, authorKey);
         }
         state = State.RUNNING;
     }
 
-    /** The ID block's digest and policy must match the launch (signature checks: issue 5). */
-    private void checkIdBlock(String cmd, byte[] idBlock, byte[] idAuth) {
-        if (idBlock.length != 96 || idAuth == null || idAuth.length != 4096) {
+    /**
+     * The firmware's checks of an ID block (SNP ABI, SNP_LAUNCH_FINISH): the ID authentication must use
+     * known algorithms and P-384 keys (INVALID_PARAM otherwise), the ID key must have signed the ID block
+     * and, with AUTH_KEY_EN, the author key the ID key (BAD_SIGNATURE); then LD must be the launch digest
+     * (BAD_MEASUREMENT) and POLICY the guest policy (POLICY_FAILURE).
+     */
+    private void checkIdBlock(String cmd, byte[] idBlock, byte[] idAuth, boolean authorKey) {
+        if (idBlock.length != IdBlock.SIZE || idAuth == null || idAuth.length != IdAuthInfo.SIZE) {
             throw new PspException(cmd, Errno.EINVAL, 0, "ID block must be 96 bytes and ID auth 4096");
         }
-        if (!Arrays.equals(Arrays.copyOf(idBlock, SnpLaunchDigest.SIZE), snpDigest.digest())) {
-            throw firmware(cmd, FirmwareError.BAD_MEASUREMENT, "the ID block's digest is not the launch digest");
+        IdBlockVerifier.Verified id;
+        try {
+            id = IdBlockVerifier.verify(idBlock, idAuth, authorKey);
+        } catch (IdBlockException e) {
+            throw firmware(cmd, e.problem() == IdBlockException.Problem.BAD_SIGNATURE ? FirmwareError.BAD_SIGNATURE
+                    : FirmwareError.INVALID_PARAM, e.getMessage());
         }
-        long idPolicy = ByteBuffer.wrap(idBlock, 88, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (idPolicy != snpPolicy) {
+        if (!Arrays.equals(id.block().launchDigest(), snpDigest.digest())) {
+            throw firmware(cmd, FirmwareError.BAD_MEASUREMENT, "the ID block's LD "
+                    + HexFormat.of().formatHex(id.block().launchDigest()) + " is not the launch digest "
+                    + HexFormat.of().formatHex(snpDigest.digest()));
+        }
+        if (id.block().policy() != snpPolicy) {
             throw firmware(cmd, FirmwareError.POLICY_FAILURE, String.format("ID block policy 0x%x, guest policy 0x%x",
-                    idPolicy, snpPolicy));
+                    id.block().policy(), snpPolicy));
         }
     }
 

@@ -10,6 +10,8 @@ import dev.vmm.memory.MemoryAttributes;
 import dev.vmm.memory.RegionKind;
 import dev.vmm.sev.SevMode;
 import dev.vmm.sev.cpuid.SnpCpuidTable;
+import dev.vmm.sev.idblock.IdBlock;
+import dev.vmm.sev.idblock.IdBlockSigner;
 import dev.vmm.sev.measure.PageType;
 import dev.vmm.sev.measure.SnpLaunchDigest;
 import dev.vmm.sev.vmsa.ConfidentialResetState;
@@ -142,8 +144,10 @@ class SimulatedPspTest {
         SnpLaunchDigest expected = new SnpLaunchDigest();
         var bsp = ConfidentialResetState.forVcpu(0, 0x00800f12, 0);
         expected.update(PageType.VMSA, SnpLaunchDigest.VMSA_GPA, dev.vmm.sev.vmsa.Vmsa.build(bsp, 1, true), 0);
-        byte[] idBlock = new byte[96];
-        assertError(() -> psp.snpLaunchFinish(List.of(bsp), idBlock, new byte[4096], false, null),
+        // A well-signed ID block for another launch digest.
+        IdBlockSigner.Signed id = IdBlockSigner.sign(new IdBlock(new byte[48], new byte[16], new byte[16], 1, 0, 0x30000),
+                SimulatedPspIdBlockTest.ID_KEY, null);
+        assertError(() -> psp.snpLaunchFinish(List.of(bsp), id.idBlock(), id.idAuth(), false, null),
                 "KVM_SEV_SNP_LAUNCH_FINISH", "EIO", FirmwareError.BAD_MEASUREMENT);
         // KVM measured the VMSA before the firmware refused to finish: it stays in the digest.
         assertThat(psp.launchDigest()).isEqualTo(expected.digest());

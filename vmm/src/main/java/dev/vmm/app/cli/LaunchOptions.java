@@ -2,6 +2,7 @@ package dev.vmm.app.cli;
 
 import dev.vmm.app.config.ConfidentialConfig;
 import dev.vmm.app.config.Hex;
+import dev.vmm.app.config.IdBlockInput;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -32,8 +33,9 @@ public final class LaunchOptions {
         return Hex.parseLong("--guest-features", guestFeatures);
     }
 
-    ConfidentialConfig toConfig(dev.vmm.sev.SevMode mode, Long policy, ConfidentialConfig.PspKind psp, byte[] hostData) {
+    ConfidentialConfig toConfig(dev.vmm.sev.SevMode mode, Long policy, ConfidentialConfig.PspKind psp, byte[] hostData,
+                                IdBlockInput idBlock) {
         return new ConfidentialConfig(mode, policy, psp, cpuModel, guestFeatures(), kernel, initrd, append, launchLog,
-                hostData).validate();
+                hostData, idBlock).validate();
     }
 }

@@ -1,21 +1,10 @@
 package dev.vmm.app.cli;
 
-import dev.vmm.app.confidential.LaunchInputs;
-import dev.vmm.app.confidential.LaunchLogFile;
 import dev.vmm.app.config.ConfigException;
-import dev.vmm.firmware.FirmwareImage;
-import dev.vmm.firmware.ovmf.OvmfImage;
 import dev.vmm.sev.SevMode;
-import dev.vmm.sev.cpu.CpuModel;
-import dev.vmm.sev.cpuid.SnpCpuidTable;
-import dev.vmm.sev.launch.LaunchCalculator;
-import dev.vmm.sev.launch.LaunchPlan;
-import dev.vmm.sev.launch.LaunchPlanner;
-import dev.vmm.sev.measure.LaunchLog;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,28 +45,7 @@ public final class MeasureCommand implements Callable<Integer> {
         if (!outputFormat.equals("hex") && !outputFormat.equals("base64")) {
             throw new ConfigException("--output-format: '" + outputFormat + "' is not hex or base64");
         }
-        if (cpus < 1) {
-            throw new ConfigException("--cpus " + cpus + ": must be at least 1");
-        }
-        if (m.hasVmsa() && launch.cpuModel == null) {
-            throw new ConfigException("--cpu-model is needed for " + m.runName() + ": the VMSAs hold its CPUID signature");
-        }
-        if ((launch.initrd != null || launch.append != null) && launch.kernel == null) {
-            throw new ConfigException("--initrd and --append need --kernel");
-        }
-        OvmfImage ovmf = OvmfImage.parse(FirmwareImage.read(firmware));
-        CpuModel cpu = m.hasVmsa() ? LaunchInputs.cpuModel(launch.cpuModel, null) : new CpuModel("none", 0, 0, 0);
-        byte[] hashes = LaunchInputs.hashTable(launch.kernel, launch.initrd, launch.append);
-        // The CPUID page's contents never enter the digest (the firmware checks them instead).
-        byte[] cpuidPage = m == SevMode.SEV_SNP ? new SnpCpuidTable(List.of()).page() : null;
-        int vcpus = m.hasVmsa() ? cpus : 0;
-        LaunchPlan plan = LaunchPlanner.plan(m, ovmf, hashes, cpuidPage, vcpus, cpu.signature(), launch.guestFeatures());
-        LaunchLog log = new LaunchLog();
-        byte[] digest = LaunchCalculator.digest(plan, true, log);
-        if (launch.launchLog != null) {
-            LaunchLogFile.write(launch.launchLog, LaunchLogFile.document(m.runName(), "none (vmm measure)",
-                    firmware.toString(), vcpus, cpu.name(), cpu.signature(), plan.sevFeatures(), null, digest, null, log));
-        }
+        byte[] digest = ExpectedDigest.compute(m, firmware, cpus, launch);
         System.out.println(outputFormat.equals("hex") ? HexFormat.of().formatHex(digest)
                 : Base64.getEncoder().encodeToString(digest));
         return 0;

@@ -4,6 +4,7 @@ import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.ConfidentialConfig;
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.Hex;
+import dev.vmm.app.config.IdBlockInput;
 import dev.vmm.sev.SevMode;
 import dev.vmm.app.config.FwCfgEntry;
 import dev.vmm.app.config.Sizes;
@@ -81,6 +82,17 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--host-data", paramLabel = "HEX", description = "SNP: 32 bytes of host data for SNP_LAUNCH_FINISH.")
     String hostData;
 
+    @Option(names = "--id-block", paramLabel = "FILE",
+            description = "SNP: the signed ID block (96 bytes, from vmm id-block) for SNP_LAUNCH_FINISH; needs --id-auth.")
+    Path idBlock;
+
+    @Option(names = "--id-auth", paramLabel = "FILE", description = "SNP: the ID authentication structure (4096 bytes).")
+    Path idAuth;
+
+    @Option(names = "--author-key-enabled",
+            description = "SNP: the ID auth holds an author key that signed the ID key (AUTH_KEY_EN).")
+    boolean authorKeyEnabled;
+
     @picocli.CommandLine.Mixin
     LaunchOptions launch = new LaunchOptions();
 
@@ -91,7 +103,8 @@ public final class RunCommand implements Callable<Integer> {
                 CharDevice.parse("--serial", serial), CharDevice.parse("--debugcon", debugcon),
                 fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages, kvmDevice, confidentialConfig(),
                 !noEmulationAssist).validate();
-        Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);
+        IdBlockInput id = config.confidential() == null ? null : config.confidential().idBlock();
+        Machine machine = MachineBuilder.build(config, Console.system(), r -> LaunchReport.print(r, id));
         StopReason reason;
         try {
             HostSignals.forwardTo(machine);
@@ -110,8 +123,9 @@ public final class RunCommand implements Callable<Integer> {
 
     private ConfidentialConfig confidentialConfig() {
         if (confidential == null) {
-            if (policy != null || hostData != null || launch.launchLog != null || launch.kernel != null) {
-                throw new ConfigException("--policy, --host-data, --launch-log and --kernel need --confidential");
+            if (policy != null || hostData != null || launch.launchLog != null || launch.kernel != null
+                    || idBlock != null || idAuth != null || authorKeyEnabled) {
+                throw new ConfigException("--policy, --host-data, --id-block, --launch-log and --kernel need --confidential");
             }
             return null;
         }
@@ -126,8 +140,12 @@ public final class RunCommand implements Callable<Integer> {
             case "simulated" -> ConfidentialConfig.PspKind.SIMULATED;
             default -> throw new ConfigException("--psp: '" + psp + "' is not kvm or simulated");
         };
+        if ((idBlock == null) != (idAuth == null) || authorKeyEnabled && idBlock == null) {
+            throw new ConfigException("--id-block and --id-auth go together (and --author-key-enabled needs them)");
+        }
         return launch.toConfig(mode, policy == null ? null : Hex.parseLong("--policy", policy), kind,
-                hostData == null ? null : Hex.parseBytes("--host-data", hostData));
+                hostData == null ? null : Hex.parseBytes("--host-data", hostData),
+                idBlock == null ? null : IdBlockInput.read(idBlock, idAuth, authorKeyEnabled));
     }
 
     private void report(StopReason reason) {

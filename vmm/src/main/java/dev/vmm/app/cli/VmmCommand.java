@@ -4,6 +4,8 @@ import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.machine.BuildException;
 import dev.vmm.core.kvm.KvmUnavailableException;
 import dev.vmm.firmware.FirmwareException;
+import dev.vmm.sev.idblock.IdBlockException;
+import dev.vmm.sev.idblock.KeyFileException;
 import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Command;
 /** The {@code vmm} command and its subcommands. */
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = VmmCommand.Version.class,
         description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.",
-        subcommands = {RunCommand.class, MeasureCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, MeasureCommand.class, IdBlockCommand.class, CommandLine.HelpCommand.class})
 public final class VmmCommand {
     /** Status for errors the user can fix (bad option value, missing file, no KVM). */
     public static final int USAGE_ERROR = 1;
@@ -31,7 +33,8 @@ public final class VmmCommand {
         PrintWriter err = cmd.getErr();
         if (e instanceof ConfigException || e instanceof KvmUnavailableException || e instanceof FirmwareException
                 || e instanceof BuildException || e instanceof CommandLine.ParameterException
-                || e instanceof dev.vmm.sev.launch.LaunchException || e instanceof dev.vmm.sev.psp.PspException) {
+                || e instanceof dev.vmm.sev.launch.LaunchException || e instanceof dev.vmm.sev.psp.PspException
+                || e instanceof KeyFileException || e instanceof IdBlockException) {
             err.println("vmm: error: " + e.getMessage());
             err.flush();
             return USAGE_ERROR;

@@ -112,8 +112,10 @@ public final class ConfidentialMachine {
             psp = new KvmPsp(new KvmSevTransport(vm, sev), legacyInit);
         }
         owned.add(psp);
+        var id = config.idBlock();
         launch = new ConfidentialLaunch(plan, new ConfidentialLaunch.Options(config.effectivePolicy(),
-                config.hostData(), null, null, false), psp, memory, attributes, !legacyInit);
+                config.hostData(), id == null ? null : id.idBlock(), id == null ? null : id.idAuth(),
+                id != null && id.authorKey()), psp, memory, attributes, !legacyInit);
         launch.init();
         if (realSnp) {
             vm.enableCap(KvmCap.EXIT_HYPERCALL, 1L << SnpPageStates.HC_MAP_GPA_RANGE);

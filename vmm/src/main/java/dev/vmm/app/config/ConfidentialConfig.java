@@ -10,9 +10,11 @@ import java.nio.file.Path;
  * @param cpuModel a QEMU model name (EPYC-v4, EPYC-Genoa ...) or "host"
  * @param kernel measured direct boot: kernel, initrd and command line (null when not used)
  * @param hostData 32 bytes for SNP_LAUNCH_FINISH, or null
+ * @param idBlock the ID block and ID auth for SNP_LAUNCH_FINISH, or null
  */
 public record ConfidentialConfig(SevMode mode, Long policy, PspKind psp, String cpuModel, long guestFeatures,
-                                 Path kernel, Path initrd, String append, Path launchLog, byte[] hostData) {
+                                 Path kernel, Path initrd, String append, Path launchLog, byte[] hostData,
+                                 IdBlockInput idBlock) {
     public enum PspKind { KVM, SIMULATED }
 
     public static final long DEFAULT_SNP_GUEST_FEATURES = 0x1;
@@ -37,6 +39,9 @@ public record ConfidentialConfig(SevMode mode, Long policy, PspKind psp, String 
         }
         if (hostData != null && mode != SevMode.SEV_SNP) {
             throw new ConfigException("--host-data is for sev-snp guests");
+        }
+        if (idBlock != null && mode != SevMode.SEV_SNP) {
+            throw new ConfigException("--id-block is for sev-snp guests");
         }
         if (mode == SevMode.SEV && policy != null && (policy >>> 32) != 0) {
             throw new ConfigException(String.format("--policy 0x%x: SEV policies are 32 bits", policy));

@@ -1,0 +1,45 @@
+package dev.vmm.app.config;
+
+import dev.vmm.sev.idblock.AmdEcdsaPublicKey;
+import dev.vmm.sev.idblock.IdAuthInfo;
+import dev.vmm.sev.idblock.IdBlock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * An SEV-SNP ID block and its ID authentication structure, as {@code vmm id-block} wrote them, for
+ * SNP_LAUNCH_FINISH; {@code authorKey} sets its AUTH_KEY_EN.
+ */
+public record IdBlockInput(byte[] idBlock, byte[] idAuth, boolean authorKey) {
+    public static IdBlockInput read(Path block, Path auth, boolean authorKey) {
+        IdBlockInput in = new IdBlockInput(readFile("--id-block", block), readFile("--id-auth", auth), authorKey);
+        if (in.idBlock.length != IdBlock.SIZE) {
+            throw new ConfigException("--id-block " + block + ": " + in.idBlock.length + " bytes, an ID block is "
+                    + IdBlock.SIZE);
+        }
+        if (in.idAuth.length != IdAuthInfo.SIZE) {
+            throw new ConfigException("--id-auth " + auth + ": " + in.idAuth.length + " bytes, an ID auth is "
+                    + IdAuthInfo.SIZE);
+        }
+        boolean hasAuthor = !Arrays.equals(in.idAuth, IdAuthInfo.AUTHOR_KEY, IdAuthInfo.AUTHOR_KEY + AmdEcdsaPublicKey.SIZE,
+                new byte[AmdEcdsaPublicKey.SIZE], 0, AmdEcdsaPublicKey.SIZE);
+        if (authorKey && !hasAuthor) {
+            throw new ConfigException("--author-key-enabled: " + auth + " has no author key (it was made without "
+                    + "--author-key)");
+        }
+        return in;
+    }
+
+    private static byte[] readFile(String option, Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(option + " " + file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(option + " " + file + ": cannot read: " + e.getMessage());
+        }
+    }
+}
