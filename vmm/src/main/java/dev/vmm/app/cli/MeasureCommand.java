@@ -56,6 +56,18 @@ public final class MeasureCommand implements Callable<Integer> {
         if (!outputFormat.equals("hex") && !outputFormat.equals("base64")) {
             throw new ConfigException("--output-format: '" + outputFormat + "' is not hex or base64");
         }
+        byte[] digest = launchDigest(m, firmware, cpus, launch);
+        System.out.println(outputFormat.equals("hex") ? HexFormat.of().formatHex(digest)
+                : Base64.getEncoder().encodeToString(digest));
+        return 0;
+    }
+
+    /**
+     * The launch digest of {@code firmware} with {@code cpus} vCPUs and the launch options, as this
+     * command prints it; writes the launch log if {@code --launch-log} was given. Also used by
+     * {@code attestation verify} to compute the measurement a report should carry.
+     */
+    static byte[] launchDigest(SevMode m, Path firmware, int cpus, LaunchOptions launch) {
         if (cpus < 1) {
             throw new ConfigException("--cpus " + cpus + ": must be at least 1");
         }
@@ -78,8 +90,6 @@ public final class MeasureCommand implements Callable<Integer> {
             LaunchLogFile.write(launch.launchLog, LaunchLogFile.document(m.runName(), "none (vmm measure)",
                     firmware.toString(), vcpus, cpu.name(), cpu.signature(), plan.sevFeatures(), null, digest, null, log));
         }
-        System.out.println(outputFormat.equals("hex") ? HexFormat.of().formatHex(digest)
-                : Base64.getEncoder().encodeToString(digest));
-        return 0;
+        return digest;
     }
 }
