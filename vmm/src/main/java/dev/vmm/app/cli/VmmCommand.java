@@ -16,16 +16,22 @@ import picocli.CommandLine.Command;
 /** The {@code vmm} command and its subcommands. */
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = VmmCommand.Version.class,
         description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.",
-        subcommands = {RunCommand.class, MeasureCommand.class, IdBlockCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, MeasureCommand.class, IdBlockCommand.class, AttestationCommand.class,
+            CommandLine.HelpCommand.class})
 public final class VmmCommand {
     /** Status for errors the user can fix (bad option value, missing file, no KVM). */
     public static final int USAGE_ERROR = 1;
 
     public static int execute(String... args) {
         configureLogging(false);
+        return commandLine().execute(args);
+    }
+
+    /** The command line with this program's error handling; tests redirect its output streams. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VmmCommand());
         cli.setExecutionExceptionHandler(VmmCommand::handle);
-        return cli.execute(args);
+        return cli;
     }
 
     /** Expected failures become one line on stderr; anything else keeps its stack trace (a bug). */
@@ -34,7 +40,8 @@ public final class VmmCommand {
         if (e instanceof ConfigException || e instanceof KvmUnavailableException || e instanceof FirmwareException
                 || e instanceof BuildException || e instanceof CommandLine.ParameterException
                 || e instanceof dev.vmm.sev.launch.LaunchException || e instanceof dev.vmm.sev.psp.PspException
-                || e instanceof KeyFileException || e instanceof IdBlockException) {
+                || e instanceof KeyFileException || e instanceof IdBlockException
+                || e instanceof dev.vmm.sev.attest.AttestationFormatException) {
             err.println("vmm: error: " + e.getMessage());
             err.flush();
             return USAGE_ERROR;

@@ -1,0 +1,83 @@
+package dev.vmm.sev.attest;
+
+import static dev.vmm.sev.attest.ReportLayout.*;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reads ATTESTATION_REPORT bytes. Strict where the ABI is: the length, the version, the CPUID family
+ * of v3+ reports, every reserved byte range (inside and outside the signed region) and the padding of
+ * the signature components must be as the spec says. Flag words (policy, platform info, key info)
+ * keep unknown bits, because later firmware gives them meanings.
+ */
+final class ReportParser {
+    private ReportParser() {}
+
+    static AttestationReport parse(String source, byte[] bytes, Optional<Product> hint) {
+        ReportBytes r = new ReportBytes(source, bytes);
+        if (bytes.length != SIZE) {
+            throw new ReportFormatException(source, Math.min(bytes.length, SIZE), "ATTESTATION_REPORT",
+                    bytes.length + " bytes; a report is exactly " + SIZE + " (0x4a0) bytes");
+        }
+        long version = r.u32(VERSION);
+        if (version < 2 || version > 5) {
+            throw r.error(VERSION, "VERSION", version + " is not a known report version (2, 3, 4 or 5)");
+        }
+        int v = (int) version;
+        Optional<ReportCpuid> cpuid = v >= 3
+                ? Optional.of(new ReportCpuid(r.u8(CPUID_FAM_ID), r.u8(CPUID_MOD_ID), r.u8(CPUID_STEP)))
+                : Optional.empty();
+        Optional<Product> product;
+        TcbLayout layout;
+        if (cpuid.isPresent()) {
+            product = cpuid.get().product();
+            layout = switch (cpuid.get().family()) {
+                case 0x19 -> TcbLayout.MILAN_GENOA;
+                case 0x1a -> TcbLayout.TURIN;
+                default -> throw r.error(CPUID_FAM_ID, "CPUID_FAM_ID", String.format(
+                        "family 0x%x is not an SEV-SNP processor family (0x19 or 0x1a)", cpuid.get().family()));
+            };
+        } else {
+            product = hint.isPresent() ? hint : ChipIds.turinShaped(r.slice(CHIP_ID, CHIP_ID_SIZE)) ? Optional.of(Product.TURIN)
+                    : Optional.empty();
+            layout = product.map(Product::tcbLayout).orElse(TcbLayout.MILAN_GENOA);
+        }
+
+        TcbVersion currentTcb = TcbVersion.decode(r, CURRENT_TCB, "CURRENT_TCB", layout);
+        r.requireZero(RESERVED_04C, 4, "reserved 0x04c..0x04f");
+        TcbVersion reportedTcb = TcbVersion.decode(r, REPORTED_TCB, "REPORTED_TCB", layout);
+        if (v >= 3) {
+            r.requireZero(CPUID_STEP + 1, CHIP_ID - CPUID_STEP - 1, "reserved 0x18b..0x19f");
+        } else {
+            r.requireZero(CPUID_FAM_ID, CHIP_ID - CPUID_FAM_ID, "reserved 0x188..0x19f (version 2)");
+        }
+        TcbVersion committedTcb = TcbVersion.decode(r, COMMITTED_TCB, "COMMITTED_TCB", layout);
+        r.requireZero(RESERVED_1EB, 1, "reserved 0x1eb");
+        r.requireZero(RESERVED_1EF, 1, "reserved 0x1ef");
+        TcbVersion launchTcb = TcbVersion.decode(r, LAUNCH_TCB, "LAUNCH_TCB", layout);
+        OptionalLong launchMit = OptionalLong.empty();
+        OptionalLong currentMit = OptionalLong.empty();
+        if (v >= 5) {
+            launchMit = OptionalLong.of(r.u64(LAUNCH_MIT_VECTOR));
+            currentMit = OptionalLong.of(r.u64(CURRENT_MIT_VECTOR));
+            r.requireZero(RESERVED_V5_TAIL, SIGNATURE_R - RESERVED_V5_TAIL, "reserved 0x208..0x29f");
+        } else {
+            r.requireZero(LAUNCH_MIT_VECTOR, SIGNATURE_R - LAUNCH_MIT_VECTOR, "reserved 0x1f8..0x29f (version " + v + ")");
+        }
+        EcdsaSignature signature = EcdsaSignature.decode(r, SIGNATURE_R, SIGNATURE_S);
+        // Not signed, so a tampered tail would still verify: reject it instead of carrying it along.
+        r.requireZero(SIGNATURE_RESERVED, SIZE - SIGNATURE_RESERVED, "SIGNATURE reserved 0x330..0x49f");
+
+        return new AttestationReport(source, bytes.clone(), v, r.u32(GUEST_SVN), new GuestPolicy(r.u64(POLICY)),
+                r.slice(FAMILY_ID, FAMILY_ID_SIZE), r.slice(IMAGE_ID, FAMILY_ID_SIZE), r.u32(VMPL), r.u32(SIGNATURE_ALGO),
+                currentTcb, new PlatformInfo(r.u64(PLATFORM_INFO)), new KeyInfo(r.u32(KEY_INFO)),
+                r.slice(REPORT_DATA, REPORT_DATA_SIZE), r.slice(MEASUREMENT, MEASUREMENT_SIZE), r.slice(HOST_DATA, HOST_DATA_SIZE),
+                r.slice(ID_KEY_DIGEST, KEY_DIGEST_SIZE), r.slice(AUTHOR_KEY_DIGEST, KEY_DIGEST_SIZE),
+                r.slice(REPORT_ID, REPORT_ID_SIZE), r.slice(REPORT_ID_MA, REPORT_ID_SIZE), reportedTcb, cpuid,
+                r.slice(CHIP_ID, CHIP_ID_SIZE), committedTcb,
+                new FirmwareVersion(r.u8(CURRENT_MAJOR), r.u8(CURRENT_MINOR), r.u8(CURRENT_BUILD)),
+                new FirmwareVersion(r.u8(COMMITTED_MAJOR), r.u8(COMMITTED_MINOR), r.u8(COMMITTED_BUILD)),
+                launchTcb, launchMit, currentMit, signature, product, layout);
+    }
+}
