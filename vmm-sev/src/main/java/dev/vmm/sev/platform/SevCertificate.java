@@ -167,6 +167,10 @@ public final class SevCertificate {
         BigInteger y = fromLittleEndian(PUBKEY_OFFSET + 4 + COORD_SIZE, size);
         try {
             ECParameterSpec params = curveParameters(curve == CURVE_P256 ? "secp256r1" : "secp384r1");
+            if (!onCurve(params, x, y)) {
+                // The JDK's KeyFactory does not check this; a key off the curve invites invalid-curve attacks.
+                throw new IllegalArgumentException("(x, y) does not satisfy the curve equation");
+            }
             return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), params));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new SevCertificateException(String.format("%s: the key at offset 0x%x is not a point on the curve: %s",
@@ -292,6 +296,15 @@ public final class SevCertificate {
 
     private static String javaAlgorithm(int algo) {
         return (algo == ALGO_ECDSA_SHA384 ? "SHA384" : "SHA256") + "withECDSAinP1363Format";
+    }
+
+    private static boolean onCurve(ECParameterSpec params, BigInteger x, BigInteger y) {
+        BigInteger p = ((java.security.spec.ECFieldFp) params.getCurve().getField()).getP();
+        if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+            return false;
+        }
+        BigInteger rhs = x.pow(3).add(params.getCurve().getA().multiply(x)).add(params.getCurve().getB()).mod(p);
+        return y.pow(2).mod(p).equals(rhs);
     }
 
     static ECParameterSpec curveParameters(String name) throws GeneralSecurityException {

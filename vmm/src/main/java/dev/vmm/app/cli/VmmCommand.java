@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 /** The {@code vmm} command and its subcommands. */
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = VmmCommand.Version.class,
         description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.",
-        subcommands = {RunCommand.class, MeasureCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, MeasureCommand.class, PlatformCommand.class, HostCommand.class,
+                CommandLine.HelpCommand.class})
 public final class VmmCommand {
     /** Status for errors the user can fix (bad option value, missing file, no KVM). */
     public static final int USAGE_ERROR = 1;
@@ -31,7 +32,8 @@ public final class VmmCommand {
         PrintWriter err = cmd.getErr();
         if (e instanceof ConfigException || e instanceof KvmUnavailableException || e instanceof FirmwareException
                 || e instanceof BuildException || e instanceof CommandLine.ParameterException
-                || e instanceof dev.vmm.sev.launch.LaunchException || e instanceof dev.vmm.sev.psp.PspException) {
+                || e instanceof dev.vmm.sev.launch.LaunchException || e instanceof dev.vmm.sev.psp.PspException
+                || e instanceof dev.vmm.sev.platform.PlatformException) {
             err.println("vmm: error: " + e.getMessage());
             err.flush();
             return USAGE_ERROR;
