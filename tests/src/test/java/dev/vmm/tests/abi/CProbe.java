@@ -1,5 +1,6 @@
 package dev.vmm.tests.abi;
 
+import dev.vmm.core.sys.CStruct;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.PaddingLayout;
@@ -16,6 +17,7 @@ final class CProbe {
     static final String HEADERS = """
             #include <stdio.h>
             #include <stddef.h>
+            #include <string.h>
             #include <errno.h>
             #include <fcntl.h>
             #include <signal.h>
@@ -26,6 +28,17 @@ final class CProbe {
             #include <linux/kvm.h>
             #include <linux/kvm_para.h>
             #include <linux/psp-sev.h>
+
+            /* Lowest set bit of an object and how many bits are set: where a bitfield lies and how wide it is. */
+            static long first_bit(const unsigned char *p, size_t n) {
+                for (size_t i = 0; i < n * 8; i++) if (p[i / 8] >> (i % 8) & 1) return (long) i;
+                return -1;
+            }
+            static long bit_count(const unsigned char *p, size_t n) {
+                long c = 0;
+                for (size_t i = 0; i < n * 8; i++) c += p[i / 8] >> (i % 8) & 1;
+                return c;
+            }
             """;
 
     final Map<String, Long> expected = new LinkedHashMap<>();
@@ -50,6 +63,10 @@ final class CProbe {
             if (m instanceof PaddingLayout) {
                 continue;
             }
+            if (CStruct.isBitfieldUnit(m)) {
+                bitfields(type, g, m, prefix, at);
+                continue;
+            }
             if (m.name().isEmpty()) {
                 if (m instanceof GroupLayout anon) {
                     members(type, anon, prefix, at);
@@ -65,6 +82,20 @@ final class CProbe {
             } else if (m instanceof SequenceLayout seq && seq.elementLayout() instanceof GroupLayout element) {
                 members(type, element, path + "[0].", at);
             }
+        }
+    }
+
+    /** Each bitfield of a unit: its first bit from the start of the struct, and its width. */
+    private void bitfields(String type, GroupLayout g, MemoryLayout unit, String prefix, long at) {
+        for (String f : unit.name().orElseThrow().split("\\|")) {
+            String name = f.substring(0, f.indexOf(':'));
+            CStruct.Bitfield b = CStruct.bitfield(g, name).orElseThrow();
+            String set = "({ " + type + " t; memset(&t, 0, sizeof t); t." + prefix + name + " = 0; t." + prefix + name
+                    + "--; ";
+            fact("bit " + type + "." + prefix + name, set + "first_bit((const unsigned char *) &t, sizeof t); })",
+                    at * 8 + b.shift());
+            fact("bits " + type + "." + prefix + name, set + "bit_count((const unsigned char *) &t, sizeof t); })",
+                    b.width());
         }
     }
 

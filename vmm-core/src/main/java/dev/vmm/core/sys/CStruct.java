@@ -9,6 +9,7 @@ import java.lang.foreign.UnionLayout;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds layouts of C structs. {@link #struct} places members as the C compiler does (natural
@@ -16,7 +17,9 @@ import java.util.List;
  *
  * <p>Naming convention, relied on by the ABI check: a struct or union layout is named after its C
  * tag ({@code kvm_regs}); members carry their C field names; an unnamed struct or union member is a C
- * anonymous one, so its fields are reached directly ({@code kvm_run.io.port}).
+ * anonymous one, so its fields are reached directly ({@code kvm_run.io.port}). A run of C bitfields
+ * sharing one storage unit is one integer member named {@code "a:1|b:7"} ({@link #bits}): C cannot take
+ * {@code offsetof} of a bitfield, so the ABI check sets each one and looks for its bits instead.
  */
 public final class CStruct {
     private CStruct() {}
@@ -43,6 +46,67 @@ public final class CStruct {
 
     public static SequenceLayout array(String name, long count, MemoryLayout element) {
         return MemoryLayout.sequenceLayout(count, element).withName(name);
+    }
+
+    /**
+     * The storage unit of consecutive C bitfields, {@code unit} bytes wide, holding {@code fields} given
+     * as {@code "name:width"} from the least significant bit up (GCC's order on x86-64).
+     */
+    public static ValueLayout bits(int unit, String... fields) {
+        int total = 0;
+        for (String f : fields) {
+            total += width(f);
+        }
+        if (total != unit * 8) {
+            throw new IllegalArgumentException(String.join("|", fields) + ": " + total + " bits in a " + unit + "-byte unit");
+        }
+        ValueLayout layout = switch (unit) {
+            case 1 -> ValueLayout.JAVA_BYTE;
+            case 2 -> ValueLayout.JAVA_SHORT;
+            case 4 -> ValueLayout.JAVA_INT;
+            case 8 -> ValueLayout.JAVA_LONG;
+            default -> throw new IllegalArgumentException("bitfield unit of " + unit + " bytes");
+        };
+        return layout.withName(String.join("|", fields));
+    }
+
+    /** One bitfield: where its storage unit lies and which bits of the unit it holds. */
+    public record Bitfield(long unitOffset, ValueLayout unit, int shift, int width) {
+        public long mask() {
+            return width == 64 ? -1L : (1L << width) - 1;
+        }
+    }
+
+    /** Whether a member name is a bitfield unit ({@link #bits}) rather than a plain member. */
+    public static boolean isBitfieldUnit(MemoryLayout m) {
+        return m instanceof ValueLayout && m.name().map(n -> n.contains(":")).orElse(false);
+    }
+
+    /** The bitfield called {@code name} among the top-level members of {@code layout}, if there is one. */
+    public static Optional<Bitfield> bitfield(GroupLayout layout, String name) {
+        long offset = 0;
+        for (MemoryLayout m : layout.memberLayouts()) {
+            if (isBitfieldUnit(m)) {
+                int shift = 0;
+                for (String f : m.name().orElseThrow().split("\\|")) {
+                    int w = width(f);
+                    if (f.substring(0, f.indexOf(':')).equals(name)) {
+                        return Optional.of(new Bitfield(offset, (ValueLayout) m, shift, w));
+                    }
+                    shift += w;
+                }
+            }
+            offset += layout instanceof UnionLayout ? 0 : m.byteSize();
+        }
+        return Optional.empty();
+    }
+
+    private static int width(String field) {
+        int colon = field.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("bitfield '" + field + "' is not name:width");
+        }
+        return Integer.parseInt(field.substring(colon + 1));
     }
 
     /** A struct with the C compiler's natural alignment; pass {@code null} name for an anonymous one. */

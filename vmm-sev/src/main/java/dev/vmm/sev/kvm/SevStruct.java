@@ -27,6 +27,18 @@ public final class SevStruct {
         return new SevStruct(layout, arena.allocate(layout));
     }
 
+    /**
+     * The struct that lies at the start of {@code memory} (a buffer a caller handed over, as the kernel
+     * sees a user pointer); fails if {@code memory} is shorter than the struct.
+     */
+    public static SevStruct at(MemorySegment memory, GroupLayout layout) {
+        if (memory.byteSize() < layout.byteSize()) {
+            throw new IllegalArgumentException(String.format("%s needs %d bytes, got %d", layout.name().orElse("?"),
+                    layout.byteSize(), memory.byteSize()));
+        }
+        return new SevStruct(layout, memory.asSlice(0, layout.byteSize()));
+    }
+
     public MemorySegment segment() {
         return segment;
     }
@@ -37,6 +49,10 @@ public final class SevStruct {
     }
 
     public SevStruct put(String member, long value) {
+        var bitfield = CStruct.bitfield(layout, member);
+        if (bitfield.isPresent()) {
+            return putBits(member, bitfield.get(), value);
+        }
         ValueLayout m = scalar(member);
         long bits = m.byteSize() * 8;
         if (bits < 64 && value >>> bits != 0 && value >> (bits - 1) != -1) {
@@ -56,14 +72,49 @@ public final class SevStruct {
 
     /** The member as an unsigned value. */
     public long get(String member) {
+        var bitfield = CStruct.bitfield(layout, member);
+        if (bitfield.isPresent()) {
+            CStruct.Bitfield b = bitfield.get();
+            return unit(b) >>> b.shift() & b.mask();
+        }
         ValueLayout m = scalar(member);
         long at = CStruct.offset(layout, member);
+        return read(m, at);
+    }
+
+    /** Reads a copy of byte-array member {@code member}. */
+    public byte[] getBytes(String member) {
+        MemoryLayout m = CStruct.member(layout, member);
+        return segment.asSlice(CStruct.offset(layout, member), m.byteSize()).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    private SevStruct putBits(String member, CStruct.Bitfield b, long value) {
+        if ((value & ~b.mask()) != 0) {
+            throw new IllegalArgumentException(String.format("%s.%s: 0x%x does not fit in %d bits", name(), member,
+                    value, b.width()));
+        }
+        long unit = unit(b) & ~(b.mask() << b.shift()) | value << b.shift();
+        switch (b.unit()) {
+            case ValueLayout.OfByte v -> segment.set(v, b.unitOffset(), (byte) unit);
+            case ValueLayout.OfShort v -> segment.set(v, b.unitOffset(), (short) unit);
+            case ValueLayout.OfInt v -> segment.set(v, b.unitOffset(), (int) unit);
+            case ValueLayout.OfLong v -> segment.set(v, b.unitOffset(), unit);
+            default -> throw new IllegalArgumentException(name() + "." + member + " is not an integer");
+        }
+        return this;
+    }
+
+    private long unit(CStruct.Bitfield b) {
+        return read(b.unit(), b.unitOffset());
+    }
+
+    private long read(ValueLayout m, long at) {
         return switch (m) {
             case ValueLayout.OfByte b -> Byte.toUnsignedLong(segment.get(b, at));
             case ValueLayout.OfShort s -> Short.toUnsignedLong(segment.get(s, at));
             case ValueLayout.OfInt i -> Integer.toUnsignedLong(segment.get(i, at));
             case ValueLayout.OfLong l -> segment.get(l, at);
-            default -> throw new IllegalArgumentException(name() + "." + member + " is not an integer");
+            default -> throw new IllegalArgumentException(name() + " at " + at + " is not an integer");
         };
     }
 

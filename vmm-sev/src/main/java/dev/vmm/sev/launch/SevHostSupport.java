@@ -7,40 +7,68 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /** Whether this host can launch a guest of a mode for real: every missing piece, by name. */
 public final class SevHostSupport {
     public static final Path SEV_DEVICE = Path.of("/dev/sev");
-    static final Path KVM_AMD_PARAMETERS = Path.of("/sys/module/kvm_amd/parameters");
+    public static final Path KVM_AMD_PARAMETERS = Path.of("/sys/module/kvm_amd/parameters");
 
     private SevHostSupport() {}
 
     /** What is missing for {@code mode}; empty when the host can launch it. */
     public static List<String> missing(SevMode mode, Kvm kvm, Path sevDevice, Path kvmAmdParameters) {
         List<String> problems = new ArrayList<>();
+        sevDeviceProblem(sevDevice).ifPresent(problems::add);
+        vmTypeProblem(mode, kvm.supportedVmTypes()).ifPresent(problems::add);
+        problems.addAll(kvmAmdProblems(mode, kvmAmdParameters));
+        return problems;
+    }
+
+    /** Why {@code sevDevice} cannot be used, if it cannot. */
+    public static Optional<String> sevDeviceProblem(Path sevDevice) {
         if (!Files.exists(sevDevice)) {
-            problems.add(sevDevice + " does not exist (no SEV firmware driver: ccp/psp)");
-        } else if (!Files.isReadable(sevDevice) || !Files.isWritable(sevDevice)) {
-            problems.add(sevDevice + " is not readable and writable by this user");
+            return Optional.of(sevDevice + " does not exist (no SEV firmware driver: ccp/psp)");
         }
-        long types = kvm.supportedVmTypes();
-        if ((types & 1L << mode.vmType()) == 0) {
-            List<Integer> offered = IntStream.range(0, 64).filter(t -> (types & 1L << t) != 0).boxed().toList();
-            problems.add("KVM offers VM types " + offered + "; " + mode.runName() + " needs type " + mode.vmType()
-                    + " (" + vmTypeName(mode) + ")");
+        if (!Files.isReadable(sevDevice) || !Files.isWritable(sevDevice)) {
+            return Optional.of(sevDevice + " is not readable and writable by this user");
         }
+        return Optional.empty();
+    }
+
+    /** Why KVM cannot make a VM of {@code mode}'s type, given its KVM_CAP_VM_TYPES bit mask. */
+    public static Optional<String> vmTypeProblem(SevMode mode, long types) {
+        if ((types & 1L << mode.vmType()) != 0) {
+            return Optional.empty();
+        }
+        List<Integer> offered = IntStream.range(0, 64).filter(t -> (types & 1L << t) != 0).boxed().toList();
+        return Optional.of("KVM offers VM types " + offered + "; " + mode.runName() + " needs type " + mode.vmType()
+                + " (" + vmTypeName(mode) + ")");
+    }
+
+    /** The kvm_amd module parameters {@code mode} needs that are not on (or kvm_amd itself missing). */
+    public static List<String> kvmAmdProblems(SevMode mode, Path kvmAmdParameters) {
         if (!Files.isDirectory(kvmAmdParameters)) {
-            problems.add("kvm_amd is not loaded (no " + kvmAmdParameters + ")");
-        } else {
-            for (String p : parameters(mode)) {
-                String value = read(kvmAmdParameters.resolve(p));
-                if (!value.equals("Y") && !value.equals("1")) {
-                    problems.add("kvm_amd." + p + " is " + (value.isEmpty() ? "absent" : value) + " (needs Y)");
-                }
+            return List.of("kvm_amd is not loaded (no " + kvmAmdParameters + ")");
+        }
+        List<String> problems = new ArrayList<>();
+        for (String p : parameters(mode)) {
+            String value = kvmAmdParameter(kvmAmdParameters, p);
+            if (!isOn(value)) {
+                problems.add("kvm_amd." + p + " is " + (value.isEmpty() ? "absent" : value) + " (needs Y)");
             }
         }
         return problems;
+    }
+
+    /** A kvm_amd module parameter's value as sysfs shows it, or "" when it is absent. */
+    public static String kvmAmdParameter(Path kvmAmdParameters, String name) {
+        return read(kvmAmdParameters.resolve(name));
+    }
+
+    public static boolean isOn(String parameterValue) {
+        return parameterValue.equals("Y") || parameterValue.equals("1");
     }
 
     /** Throws with every missing piece and the way out when {@code mode} cannot be launched for real. */
@@ -52,7 +80,8 @@ public final class SevHostSupport {
         }
     }
 
-    private static List<String> parameters(SevMode mode) {
+    /** The kvm_amd parameters a mode needs on. */
+    public static List<String> parameters(SevMode mode) {
         return switch (mode) {
             case SEV -> List.of("sev");
             case SEV_ES -> List.of("sev", "sev_es");
@@ -60,7 +89,8 @@ public final class SevHostSupport {
         };
     }
 
-    private static String vmTypeName(SevMode mode) {
+    /** The header's name of the VM type a mode needs. */
+    public static String vmTypeName(SevMode mode) {
         return switch (mode) {
             case SEV -> "KVM_X86_SEV_VM";
             case SEV_ES -> "KVM_X86_SEV_ES_VM";

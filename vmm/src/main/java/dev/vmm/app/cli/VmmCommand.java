@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = VmmCommand.Version.class,
         description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.",
         subcommands = {RunCommand.class, MeasureCommand.class, IdBlockCommand.class, AttestationCommand.class,
-            CommandLine.HelpCommand.class})
+            PlatformCommand.class, HostCommand.class, CommandLine.HelpCommand.class})
 public final class VmmCommand {
     /** Status for errors the user can fix (bad option value, missing file, no KVM). */
     public static final int USAGE_ERROR = 1;
@@ -41,7 +41,8 @@ public final class VmmCommand {
                 || e instanceof BuildException || e instanceof CommandLine.ParameterException
                 || e instanceof dev.vmm.sev.launch.LaunchException || e instanceof dev.vmm.sev.psp.PspException
                 || e instanceof KeyFileException || e instanceof IdBlockException
-                || e instanceof dev.vmm.sev.attest.AttestationFormatException) {
+                || e instanceof dev.vmm.sev.attest.AttestationFormatException
+                || e instanceof dev.vmm.sev.platform.PlatformException) {
             err.println("vmm: error: " + e.getMessage());
             err.flush();
             return USAGE_ERROR;

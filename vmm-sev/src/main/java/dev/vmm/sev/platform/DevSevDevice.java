@@ -1,0 +1,69 @@
+package dev.vmm.sev.platform;
+
+import dev.vmm.core.sys.Errno;
+import dev.vmm.core.sys.Fd;
+import dev.vmm.core.sys.SysException;
+import dev.vmm.core.sys.Syscalls;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The real device: {@code /dev/sev} of the ccp driver. Opened read-write when allowed, else read-only:
+ * the status and ID commands work on a read-only fd, the ones that change the platform get EPERM from
+ * the kernel, which then names the cause.
+ */
+public final class DevSevDevice implements SevDevice {
+    public static final String PATH = "/dev/sev";
+
+    private final Fd fd;
+    private final boolean writable;
+
+    private DevSevDevice(Fd fd, boolean writable) {
+        this.fd = fd;
+        this.writable = writable;
+    }
+
+    public static DevSevDevice open() {
+        return open(PATH);
+    }
+
+    /** @throws PlatformException naming the path and the way out when it cannot be opened */
+    public static DevSevDevice open(String path) {
+        try {
+            return new DevSevDevice(Syscalls.open(path, Syscalls.O_RDWR), true);
+        } catch (SysException e) {
+            if (e.errno() == Errno.EACCES || e.errno() == Errno.EPERM) {
+                try {
+                    return new DevSevDevice(Syscalls.open(path, Syscalls.O_RDONLY), false);
+                } catch (SysException ignored) {
+                    // Report the read-write failure: that is the access the user should grant.
+                }
+            }
+            String hint = e.errno() == Errno.ENOENT
+                    ? "no SEV firmware driver (ccp) on this host; use --psp simulated for the simulated platform"
+                    : e.errno() == Errno.EACCES || e.errno() == Errno.EPERM
+                    ? "no permission: run as root or grant this user access to " + path
+                    : "cannot open the SEV device";
+            throw new PlatformException(path + ": " + Errno.describe(e.errno()) + ": " + hint);
+        }
+    }
+
+    @Override
+    public int issueCmd(MemorySegment sevIssueCmd) {
+        return Syscalls.ioctlOrErrno(fd, PlatformLayouts.SEV_ISSUE_CMD, sevIssueCmd);
+    }
+
+    @Override
+    public String description() {
+        return PATH + (writable ? "" : " (read-only)");
+    }
+
+    @Override
+    public boolean isSimulated() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        fd.close();
+    }
+}

@@ -1,0 +1,4 @@
+package dev.vmm.sev.platform;
+
+/** SNP_SET_CONFIG's input ({@code struct sev_user_data_snp_config}). */
+public record SnpConfig(TcbVersion reportedTcb, boolean maskChipId, boolean maskChipKey) {}
