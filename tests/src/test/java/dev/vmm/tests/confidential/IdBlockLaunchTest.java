@@ -12,7 +12,7 @@ import dev.vmm.app.machine.Console;
 import dev.vmm.app.machine.Machine;
 import dev.vmm.app.machine.MachineBuilder;
 import dev.vmm.sev.SevMode;
-import dev.vmm.sev.idblock.AmdEcdsaPublicKey;
+import dev.vmm.sev.crypto.AmdEcdsaPublicKey;
 import dev.vmm.sev.idblock.EcKeyFile;
 import dev.vmm.sev.idblock.IdAuthInfo;
 import dev.vmm.sev.idblock.IdBlock;

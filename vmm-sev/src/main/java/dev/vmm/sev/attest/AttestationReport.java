@@ -1,5 +1,8 @@
 package dev.vmm.sev.attest;
 
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
+import dev.vmm.sev.tcb.TcbLayout;
+import dev.vmm.sev.tcb.TcbVersion;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -43,12 +46,10 @@ public record AttestationReport(
         TcbVersion launchTcb,
         OptionalLong launchMitVector,
         OptionalLong currentMitVector,
-        EcdsaSignature signature,
+        AmdEcdsaSignature signature,
         Optional<Product> product,
         TcbLayout tcbLayout) {
 
-    /** SIGNATURE_ALGO 1: ECDSA P-384 with SHA-384, the only algorithm defined. */
-    public static final long ECDSA_P384_SHA384 = 1;
     public static final int SIZE = ReportLayout.SIZE;
     /** The signature covers bytes 0x000..0x29F. */
     public static final int SIGNED_LENGTH = ReportLayout.SIGNED_LENGTH;

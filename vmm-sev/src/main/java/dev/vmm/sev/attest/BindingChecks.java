@@ -1,5 +1,6 @@
 package dev.vmm.sev.attest;
 
+import dev.vmm.sev.tcb.TcbVersion;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -1,23 +1,24 @@
 package dev.vmm.sev.attest;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * X.509 certificates from file contents: one DER certificate, or PEM with one or more CERTIFICATE
- * blocks (KDS serves VCEKs as DER and chains as PEM). Anything else is a {@link CertificateFormatException}.
+ * blocks (KDS serves VCEKs as DER and chains as PEM), read with BouncyCastle's PEM reader and the
+ * JDK's X.509 decoder. Anything else is a {@link CertificateFormatException}.
  */
 public final class CertificateFiles {
-    private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
     private static final String PEM_MARK = "-----BEGIN ";
 
     private CertificateFiles() {}
@@ -28,24 +29,24 @@ public final class CertificateFiles {
             return List.of(der(source, "DER certificate", bytes));
         }
         List<X509Certificate> certs = new ArrayList<>();
-        Matcher m = BLOCK.matcher(text);
-        int end = 0;
-        while (m.find()) {
-            String element = "PEM block " + (certs.size() + 1);
-            if (!m.group(1).equals("CERTIFICATE")) {
-                throw new CertificateFormatException(source, element, "is " + m.group(1) + ", not a CERTIFICATE");
+        try (PemReader reader = new PemReader(new StringReader(text))) {
+            for (PemObject block = reader.readPemObject(); block != null; block = reader.readPemObject()) {
+                String element = "PEM block " + (certs.size() + 1);
+                if (!block.getType().equals("CERTIFICATE")) {
+                    throw new CertificateFormatException(source, element, "is " + block.getType() + ", not a CERTIFICATE");
+                }
+                certs.add(der(source, element, block.getContent()));
             }
-            byte[] der;
-            try {
-                der = Base64.getMimeDecoder().decode(m.group(2).strip());
-            } catch (IllegalArgumentException e) {
-                throw new CertificateFormatException(source, element, "bad base64: " + e.getMessage());
-            }
-            certs.add(der(source, element, der));
-            end = m.end();
+        } catch (CertificateFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new CertificateFormatException(source, "PEM block " + (certs.size() + 1), e.getMessage());
         }
-        if (certs.isEmpty() || text.indexOf(PEM_MARK, end) >= 0) {
-            throw new CertificateFormatException(source, "PEM block " + (certs.size() + 1), "has no matching END line");
+        // BouncyCastle skips a BEGIN line it does not recognise (indented, say): a chain must not lose a certificate so.
+        int begins = text.split(PEM_MARK, -1).length - 1;
+        if (certs.size() != begins) {
+            throw new CertificateFormatException(source, "PEM block " + (certs.size() + 1),
+                    "a BEGIN line that does not start its line or does not end in -----");
         }
         return certs;
     }

@@ -1,5 +1,6 @@
 package dev.vmm.sev.attest;
 
+import dev.vmm.sev.tcb.TcbLayout;
 import java.util.Locale;
 import java.util.Optional;
 

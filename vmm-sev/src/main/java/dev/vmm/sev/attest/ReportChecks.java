@@ -1,6 +1,9 @@
 package dev.vmm.sev.attest;
 
-import java.security.GeneralSecurityException;
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
+import dev.vmm.sev.crypto.EcCurve;
+import dev.vmm.sev.crypto.EcdsaDigest;
+import java.security.InvalidKeyException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
@@ -11,16 +14,12 @@ import java.util.Optional;
 
 /** Checks of the report itself: which key signed it, the signature, and the owner's expected values. */
 public final class ReportChecks {
-    /** The order of the P-384 base point, to tell a P-384 key from other curves. */
-    private static final java.math.BigInteger P384_ORDER = new java.math.BigInteger(
-            "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973", 16);
-
     private ReportChecks() {}
 
     /** SIGNATURE_ALGO is ECDSA P-384 SHA-384, the report is signed, and KEY_INFO names the key given. */
     public static Check signingKey(AttestationReport r, SigningKey kind) {
         List<String> bad = new ArrayList<>();
-        if (r.signatureAlgo() != AttestationReport.ECDSA_P384_SHA384) {
+        if (r.signatureAlgo() != AmdEcdsaSignature.SNP_ECDSA_P384_SHA384) {
             bad.add("SIGNATURE_ALGO is " + r.signatureAlgo() + ", not 1 (ECDSA P-384 SHA-384)");
         }
         if (r.keyInfo().maskChipKey()) {
@@ -38,17 +37,17 @@ public final class ReportChecks {
     public static Check signature(AttestationReport r, VekCertificate vek, String vekRole) {
         String what = "ECDSA P-384 SHA-384 over bytes 0x000..0x29f with the " + vekRole + "'s key";
         PublicKey key = vek.certificate().getPublicKey();
-        if (!(key instanceof ECPublicKey ec) || !ec.getParams().getOrder().equals(P384_ORDER)) {
+        if (!(key instanceof ECPublicKey ec) || !EcCurve.P384.matches(ec.getParams())) {
             return Check.fail("report-signature", vekRole + " key is " + key.getAlgorithm() + ", not EC P-384");
         }
         if (r.signature().isZero()) {
             return Check.fail("report-signature", what + ": the signature is all zero (unsigned report)");
         }
         try {
-            return r.signature().verifies(key, r.raw(), 0, AttestationReport.SIGNED_LENGTH)
+            return r.signature().verifies(ec, EcdsaDigest.SHA384, r.raw(), 0, AttestationReport.SIGNED_LENGTH)
                     ? Check.pass("report-signature", what + ": verifies")
                     : Check.fail("report-signature", what + ": does not verify");
-        } catch (GeneralSecurityException e) {
+        } catch (InvalidKeyException e) {
             return Check.fail("report-signature", what + ": " + e.getMessage());
         }
     }

@@ -54,7 +54,6 @@ final class ReportLayout {
     static final int SIGNATURE_R = 0x2a0;
     static final int SIGNATURE_S = 0x2e8;
     static final int SIGNATURE_RESERVED = 0x330;
-    static final int SIGNATURE_COMPONENT = 72;
 
     static final int FAMILY_ID_SIZE = 16;
     static final int REPORT_DATA_SIZE = 64;

@@ -2,6 +2,10 @@ package dev.vmm.sev.attest;
 
 import static dev.vmm.sev.attest.ReportLayout.*;
 
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
+import dev.vmm.sev.crypto.EcCurve;
+import dev.vmm.sev.tcb.TcbLayout;
+import dev.vmm.sev.tcb.TcbVersion;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -44,18 +48,18 @@ final class ReportParser {
             layout = product.map(Product::tcbLayout).orElse(TcbLayout.MILAN_GENOA);
         }
 
-        TcbVersion currentTcb = TcbVersion.decode(r, CURRENT_TCB, "CURRENT_TCB", layout);
+        TcbVersion currentTcb = tcb(r, CURRENT_TCB, "CURRENT_TCB", layout);
         r.requireZero(RESERVED_04C, 4, "reserved 0x04c..0x04f");
-        TcbVersion reportedTcb = TcbVersion.decode(r, REPORTED_TCB, "REPORTED_TCB", layout);
+        TcbVersion reportedTcb = tcb(r, REPORTED_TCB, "REPORTED_TCB", layout);
         if (v >= 3) {
             r.requireZero(CPUID_STEP + 1, CHIP_ID - CPUID_STEP - 1, "reserved 0x18b..0x19f");
         } else {
             r.requireZero(CPUID_FAM_ID, CHIP_ID - CPUID_FAM_ID, "reserved 0x188..0x19f (version 2)");
         }
-        TcbVersion committedTcb = TcbVersion.decode(r, COMMITTED_TCB, "COMMITTED_TCB", layout);
+        TcbVersion committedTcb = tcb(r, COMMITTED_TCB, "COMMITTED_TCB", layout);
         r.requireZero(RESERVED_1EB, 1, "reserved 0x1eb");
         r.requireZero(RESERVED_1EF, 1, "reserved 0x1ef");
-        TcbVersion launchTcb = TcbVersion.decode(r, LAUNCH_TCB, "LAUNCH_TCB", layout);
+        TcbVersion launchTcb = tcb(r, LAUNCH_TCB, "LAUNCH_TCB", layout);
         OptionalLong launchMit = OptionalLong.empty();
         OptionalLong currentMit = OptionalLong.empty();
         if (v >= 5) {
@@ -65,7 +69,7 @@ final class ReportParser {
         } else {
             r.requireZero(LAUNCH_MIT_VECTOR, SIGNATURE_R - LAUNCH_MIT_VECTOR, "reserved 0x1f8..0x29f (version " + v + ")");
         }
-        EcdsaSignature signature = EcdsaSignature.decode(r, SIGNATURE_R, SIGNATURE_S);
+        AmdEcdsaSignature signature = signature(r, bytes);
         // Not signed, so a tampered tail would still verify: reject it instead of carrying it along.
         r.requireZero(SIGNATURE_RESERVED, SIZE - SIGNATURE_RESERVED, "SIGNATURE reserved 0x330..0x49f");
 
@@ -79,5 +83,32 @@ final class ReportParser {
                 new FirmwareVersion(r.u8(CURRENT_MAJOR), r.u8(CURRENT_MINOR), r.u8(CURRENT_BUILD)),
                 new FirmwareVersion(r.u8(COMMITTED_MAJOR), r.u8(COMMITTED_MINOR), r.u8(COMMITTED_BUILD)),
                 launchTcb, launchMit, currentMit, signature, product, layout);
+    }
+
+    /** A TCB_VERSION whose reserved bytes (AMD SEV-SNP ABI, TCB_VERSION) must be zero. */
+    private static TcbVersion tcb(ReportBytes r, int offset, String field, TcbLayout layout) {
+        for (int i = 0; i < 8; i++) {
+            if (layout.isReserved(i) && r.u8(offset + i) != 0) {
+                throw r.error(offset + i, field, String.format("byte %d of a %s TCB_VERSION is reserved and must be 0, not 0x%02x",
+                        i, layout.label(), r.u8(offset + i)));
+            }
+        }
+        return TcbVersion.of(r.u64(offset), layout);
+    }
+
+    /** SIGNATURE, whose P-384 R and S fill only the low 48 bytes of their 72-byte fields: the rest must be zero. */
+    private static AmdEcdsaSignature signature(ReportBytes r, byte[] bytes) {
+        requireP384Padding(r, SIGNATURE_R, "SIGNATURE.R");
+        requireP384Padding(r, SIGNATURE_S, "SIGNATURE.S");
+        return AmdEcdsaSignature.parse(bytes, SIGNATURE_R);
+    }
+
+    private static void requireP384Padding(ReportBytes r, int component, String field) {
+        for (int i = component + EcCurve.P384.size(); i < component + AmdEcdsaSignature.COMPONENT_SIZE; i++) {
+            if (r.u8(i) != 0) {
+                throw r.error(i, field, String.format(
+                        "bytes 48..71 of a P-384 signature component must be zero, but byte 0x%x is 0x%02x", i, r.u8(i)));
+            }
+        }
     }
 }

@@ -1,8 +1,15 @@
 package dev.vmm.sev.attest;
 
+import dev.vmm.sev.crypto.Der;
+import dev.vmm.sev.crypto.DerException;
+import java.math.BigInteger;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
+import org.bouncycastle.asn1.ASN1IA5String;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.BERTags;
 
 /**
  * AMD's extensions in a VCEK or VLEK certificate (OID arc 1.3.6.1.4.1.3704.1; AMD "Versioned Chip
@@ -51,20 +58,35 @@ public record VekExtensions(
     }
 
     private record Reader(String source, Function<String, byte[]> values) {
-        private Optional<byte[]> content(String oid) throws Der.DerException {
+        /** What the extnValue OCTET STRING wraps. */
+        private Optional<byte[]> content(String oid) throws DerException {
             byte[] v = values.apply(oid);
-            return v == null ? Optional.empty() : Optional.of(Der.content(v, Der.OCTET_STRING));
+            return v == null ? Optional.empty() : Optional.of(octets(v));
         }
 
-        private CertificateFormatException error(String oid, String name, Der.DerException e) {
+        private static byte[] octets(byte[] der) throws DerException {
+            return Der.as(Der.decode(der), ASN1OctetString.class, BERTags.OCTET_STRING).getOctets();
+        }
+
+        private CertificateFormatException error(String oid, String name, DerException e) {
             return new CertificateFormatException(source, name + " extension (" + oid + ")", e.getMessage());
         }
 
         OptionalInt integer(String oid, String name, int max) {
             try {
                 Optional<byte[]> c = content(oid);
-                return c.isPresent() ? OptionalInt.of(Der.integer(c.get(), max)) : OptionalInt.empty();
-            } catch (Der.DerException e) {
+                if (c.isEmpty()) {
+                    return OptionalInt.empty();
+                }
+                BigInteger v = Der.as(Der.decode(c.get()), ASN1Integer.class, BERTags.INTEGER).getValue();
+                if (v.signum() < 0) {
+                    throw new DerException("INTEGER is negative");
+                }
+                if (v.compareTo(BigInteger.valueOf(max)) > 0) {
+                    throw new DerException("INTEGER exceeds " + max);
+                }
+                return OptionalInt.of(v.intValueExact());
+            } catch (DerException e) {
                 throw error(oid, name, e);
             }
         }
@@ -72,8 +94,15 @@ public record VekExtensions(
         Optional<String> string(String oid, String name) {
             try {
                 Optional<byte[]> c = content(oid);
-                return c.isPresent() ? Optional.of(Der.ia5String(c.get())) : Optional.empty();
-            } catch (Der.DerException e) {
+                if (c.isEmpty()) {
+                    return Optional.empty();
+                }
+                String s = Der.as(Der.decode(c.get()), ASN1IA5String.class, BERTags.IA5_STRING).getString();
+                if (!ASN1IA5String.isIA5String(s)) {
+                    throw new DerException("IA5String has a byte above 0x7f");
+                }
+                return Optional.of(s);
+            } catch (DerException e) {
                 throw error(oid, name, e);
             }
         }
@@ -87,14 +116,14 @@ public record VekExtensions(
                 }
                 byte[] id = c.get();
                 if (id.length != ReportLayout.CHIP_ID_SIZE && id.length != ChipIds.TURIN_HWID_SIZE && id.length > 0
-                        && id[0] == Der.OCTET_STRING) {
-                    id = Der.content(id, Der.OCTET_STRING);
+                        && id[0] == BERTags.OCTET_STRING) {
+                    id = octets(id);
                 }
                 if (id.length != ReportLayout.CHIP_ID_SIZE && id.length != ChipIds.TURIN_HWID_SIZE) {
-                    throw new Der.DerException(id.length + " bytes; a hwID has 64 (Milan, Genoa) or 8 (Turin)");
+                    throw new DerException(id.length + " bytes; a hwID has 64 (Milan, Genoa) or 8 (Turin)");
                 }
                 return Optional.of(id);
-            } catch (Der.DerException e) {
+            } catch (DerException e) {
                 throw error(HW_ID, "hwID", e);
             }
         }

@@ -1,5 +1,8 @@
 package dev.vmm.sev.idblock;
 
+import dev.vmm.sev.crypto.AmdEcdsaPublicKey;
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
+import dev.vmm.sev.crypto.EcCurve;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -19,14 +22,14 @@ import java.nio.ByteOrder;
  * (the rest is reserved, zero)
  * </pre>
  *
+ * Both keys must be P-384 ({@link AmdEcdsaPublicKey} CURVE 2).
+ *
  * @param idKeySig null without an author key
  * @param authorKey null without an author key
  */
 public record IdAuthInfo(int idKeyAlgo, int authKeyAlgo, AmdEcdsaSignature idBlockSig, AmdEcdsaPublicKey idKey,
                          AmdEcdsaSignature idKeySig, AmdEcdsaPublicKey authorKey) {
     public static final int SIZE = 0x1000;
-    /** The signature algorithm encoding of ECDSA P-384 with SHA-384 ("Signature algorithms"). */
-    public static final int ALGO_ECDSA_P384_SHA384 = 1;
     public static final int ID_KEY_ALGO = 0x000;
     public static final int AUTH_KEY_ALGO = 0x004;
     public static final int ID_BLOCK_SIG = 0x040;
@@ -58,13 +61,32 @@ public record IdAuthInfo(int idKeyAlgo, int authKeyAlgo, AmdEcdsaSignature idBlo
         int authAlgo = b.getInt(AUTH_KEY_ALGO);
         requireAlgo("ID_KEY_ALGO", ID_KEY_ALGO, idAlgo);
         AmdEcdsaSignature blockSig = AmdEcdsaSignature.parse(bytes, ID_BLOCK_SIG);
-        AmdEcdsaPublicKey idKey = AmdEcdsaPublicKey.parse(bytes, ID_KEY, "ID_AUTH_INFO.ID_KEY at 0x240");
+        AmdEcdsaPublicKey idKey = parseKey(bytes, ID_KEY, "ID_AUTH_INFO.ID_KEY at 0x240");
         if (!authorKeyEnabled) {
             return new IdAuthInfo(idAlgo, authAlgo, blockSig, idKey, null, null);
         }
         requireAlgo("AUTH_KEY_ALGO", AUTH_KEY_ALGO, authAlgo);
         return new IdAuthInfo(idAlgo, authAlgo, blockSig, idKey, AmdEcdsaSignature.parse(bytes, ID_KEY_SIG),
-                AmdEcdsaPublicKey.parse(bytes, AUTHOR_KEY, "ID_AUTH_INFO.AUTHOR_KEY at 0x880"));
+                parseKey(bytes, AUTHOR_KEY, "ID_AUTH_INFO.AUTHOR_KEY at 0x880"));
+    }
+
+    /**
+     * The P-384 key structure at {@code offset}; {@code where} names it (e.g. "ID_AUTH_INFO.ID_KEY at
+     * 0x240") in the error. Reserved bytes are not looked at (the ABI gives no rule for them).
+     */
+    public static AmdEcdsaPublicKey parseKey(byte[] bytes, int offset, String where) {
+        if (offset < 0 || bytes.length - offset < AmdEcdsaPublicKey.SIZE) {
+            throw new IdBlockException(IdBlockException.Problem.INVALID, where + ": " + AmdEcdsaPublicKey.SIZE + " bytes needed, "
+                    + Math.max(0, bytes.length - offset) + " there");
+        }
+        int curve = AmdEcdsaPublicKey.curveId(bytes, offset);
+        if (curve != EcCurve.P384.id()) {
+            throw new IdBlockException(IdBlockException.Problem.INVALID, String.format(
+                    "%s: CURVE (offset 0x%x) is %d, not %d (P-384)", where, offset, Integer.toUnsignedLong(curve), EcCurve.P384.id()));
+        }
+        return AmdEcdsaPublicKey.read(bytes, offset, EcCurve.P384).orElseThrow(() -> new IdBlockException(
+                IdBlockException.Problem.INVALID, String.format("%s: QX, QY (offsets 0x%x, 0x%x) are not a point of P-384", where,
+                        offset + AmdEcdsaPublicKey.QX, offset + AmdEcdsaPublicKey.QY)));
     }
 
     public byte[] toBytes() {
@@ -79,10 +101,10 @@ public record IdAuthInfo(int idKeyAlgo, int authKeyAlgo, AmdEcdsaSignature idBlo
     }
 
     private static void requireAlgo(String field, int offset, int value) {
-        if (value != ALGO_ECDSA_P384_SHA384) {
+        if (value != AmdEcdsaSignature.SNP_ECDSA_P384_SHA384) {
             throw new IdBlockException(IdBlockException.Problem.INVALID, String.format(
                     "ID_AUTH_INFO.%s (offset 0x%x) is %d, not %d (ECDSA P-384 with SHA-384)", field, offset,
-                    Integer.toUnsignedLong(value), ALGO_ECDSA_P384_SHA384));
+                    Integer.toUnsignedLong(value), AmdEcdsaSignature.SNP_ECDSA_P384_SHA384));
         }
     }
 }

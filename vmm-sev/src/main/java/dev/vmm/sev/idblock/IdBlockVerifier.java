@@ -1,6 +1,10 @@
 package dev.vmm.sev.idblock;
 
+import dev.vmm.sev.crypto.AmdEcdsaPublicKey;
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
+import dev.vmm.sev.crypto.EcdsaDigest;
 import dev.vmm.sev.idblock.IdBlockException.Problem;
+import java.security.InvalidKeyException;
 import java.util.Arrays;
 
 /**
@@ -26,19 +30,28 @@ public final class IdBlockVerifier {
             throw new IdBlockException(Problem.INVALID, String.format("ID block: VERSION (offset 0x%x) is %d, not %d",
                     IdBlock.VERSION, Integer.toUnsignedLong(block.version()), IdBlock.VERSION_1));
         }
-        if (!auth.idBlockSig().verify(auth.idKey().toJca(), idBlock)) {
+        if (!verifies(auth.idBlockSig(), auth.idKey(), idBlock)) {
             throw new IdBlockException(Problem.BAD_SIGNATURE,
                     "ID_AUTH_INFO.ID_BLOCK_SIG (offset 0x40) is not the ID key's signature of the ID block");
         }
         byte[] idKeyStruct = Arrays.copyOfRange(idAuth, IdAuthInfo.ID_KEY, IdAuthInfo.ID_KEY + AmdEcdsaPublicKey.SIZE);
         byte[] authorDigest = null;
         if (authorKeyEnabled) {
-            if (!auth.idKeySig().verify(auth.authorKey().toJca(), idKeyStruct)) {
+            if (!verifies(auth.idKeySig(), auth.authorKey(), idKeyStruct)) {
                 throw new IdBlockException(Problem.BAD_SIGNATURE,
                         "ID_AUTH_INFO.ID_KEY_SIG (offset 0x680) is not the author key's signature of the ID key");
             }
             authorDigest = AmdEcdsaPublicKey.digestOf(idAuth, IdAuthInfo.AUTHOR_KEY);
         }
         return new Verified(block, AmdEcdsaPublicKey.digestOf(idAuth, IdAuthInfo.ID_KEY), authorDigest);
+    }
+
+    /** Whether {@code signature} is {@code key}'s ECDSA P-384 SHA-384 signature of all of {@code message}. */
+    private static boolean verifies(AmdEcdsaSignature signature, AmdEcdsaPublicKey key, byte[] message) {
+        try {
+            return signature.verifies(key.toJca(), EcdsaDigest.SHA384, message, 0, message.length);
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException("cannot verify with this key: " + e.getMessage(), e);
+        }
     }
 }

@@ -6,8 +6,10 @@ import dev.vmm.core.sys.Errno;
 import dev.vmm.sev.kvm.SevStruct;
 import dev.vmm.sev.psp.FirmwareError;
 import dev.vmm.sev.psp.PspException;
+import dev.vmm.sev.tcb.TcbVersion;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@link SevPlatform} over SEV_ISSUE_CMD: builds each command's struct in native memory, as the kernel
@@ -58,7 +60,8 @@ public final class DevSevPlatform implements SevPlatform {
             return new SnpPlatformStatus((int) s.get("api_major"), (int) s.get("api_minor"), (int) s.get("state"),
                     s.get("is_rmp_initialized") != 0, s.get("build_id"), s.get("mask_chip_id") != 0,
                     s.get("mask_chip_key") != 0, s.get("vlek_en") != 0, s.get("guest_count"),
-                    TcbVersion.of(s.get("current_tcb_version")), TcbVersion.of(s.get("reported_tcb_version")));
+                    TcbVersion.of(s.get("current_tcb_version"), SnpPlatformStatus.TCB_LAYOUT),
+                    TcbVersion.of(s.get("reported_tcb_version"), SnpPlatformStatus.TCB_LAYOUT));
         }
     }
 
@@ -79,14 +82,7 @@ public final class DevSevPlatform implements SevPlatform {
 
     @Override
     public byte[] pekCsr() {
-        try (Arena arena = Arena.ofConfined()) {
-            SevStruct csr = SevStruct.allocate(arena, PlatformLayouts.SEV_USER_DATA_PEK_CSR);
-            long len = lengthQuery(PlatformCommand.SEV_PEK_CSR, csr, "length");
-            MemorySegment blob = arena.allocate(len);
-            csr.put("address", blob.address()).put("length", len);
-            run(PlatformCommand.SEV_PEK_CSR, csr.address(), len + " bytes");
-            return blob.asSlice(0, Math.min(len, csr.get("length"))).toArray(JAVA_BYTE);
-        }
+        return fetchBlob(PlatformCommand.SEV_PEK_CSR, PlatformLayouts.SEV_USER_DATA_PEK_CSR);
     }
 
     @Override
@@ -121,13 +117,21 @@ public final class DevSevPlatform implements SevPlatform {
 
     @Override
     public byte[] getId() {
+        return fetchBlob(PlatformCommand.SEV_GET_ID2, PlatformLayouts.SEV_USER_DATA_GET_ID2);
+    }
+
+    /**
+     * A command that fills a buffer described by {address, length}: the first call with length 0 learns
+     * the length the firmware needs, the second fetches that many bytes.
+     */
+    private byte[] fetchBlob(PlatformCommand command, StructLayout layout) {
         try (Arena arena = Arena.ofConfined()) {
-            SevStruct id = SevStruct.allocate(arena, PlatformLayouts.SEV_USER_DATA_GET_ID2);
-            long len = lengthQuery(PlatformCommand.SEV_GET_ID2, id, "length");
+            SevStruct req = SevStruct.allocate(arena, layout);
+            long len = lengthQuery(command, req, "length");
             MemorySegment blob = arena.allocate(len);
-            id.put("address", blob.address()).put("length", len);
-            run(PlatformCommand.SEV_GET_ID2, id.address(), len + " bytes");
-            return blob.asSlice(0, Math.min(len, id.get("length"))).toArray(JAVA_BYTE);
+            req.put("address", blob.address()).put("length", len);
+            run(command, req.address(), len + " bytes");
+            return blob.asSlice(0, Math.min(len, req.get("length"))).toArray(JAVA_BYTE);
         }
     }
 
@@ -143,7 +147,7 @@ public final class DevSevPlatform implements SevPlatform {
                     .put("reported_tcb", config.reportedTcb().raw())
                     .put("mask_chip_id", config.maskChipId() ? 1 : 0)
                     .put("mask_chip_key", config.maskChipKey() ? 1 : 0);
-            run(PlatformCommand.SNP_SET_CONFIG, c.address(), "reported TCB " + config.reportedTcb());
+            run(PlatformCommand.SNP_SET_CONFIG, c.address(), "reported TCB " + config.reportedTcb().describe());
         }
     }
 

@@ -1,18 +1,14 @@
 package dev.vmm.sev.platform;
 
-import java.math.BigInteger;
+import dev.vmm.sev.crypto.AmdEcdsaPublicKey;
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
+import dev.vmm.sev.crypto.EcCurve;
+import dev.vmm.sev.crypto.EcdsaDigest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.AlgorithmParameters;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
+import java.security.InvalidKeyException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 
 /**
@@ -22,8 +18,8 @@ import java.util.Arrays;
  * <pre>
  * 0x000 version u32 (1)      0x004 api_major u8   0x005 api_minor u8   0x006 reserved u16
  * 0x008 pubkey_usage u32     0x00c pubkey_algo u32
- * 0x010 pubkey (0x404): ECC: curve u32, qx[72], qy[72] (little-endian, zero-extended), reserved
- * 0x414 sig1_usage u32       0x418 sig1_algo u32  0x41c sig1 (0x200): ECDSA: r[72], s[72], reserved
+ * 0x010 pubkey (0x404): ECC: an {@link AmdEcdsaPublicKey} (curve u32, qx[72], qy[72], reserved)
+ * 0x414 sig1_usage u32       0x418 sig1_algo u32  0x41c sig1 (0x200): ECDSA: an {@link AmdEcdsaSignature}
  * 0x61c sig2_usage u32       0x620 sig2_algo u32  0x624 sig2 (0x200)
  * </pre>
  *
@@ -34,11 +30,10 @@ public final class SevCertificate {
     public static final int SIZE = 0x824;
     public static final int BODY_SIZE = 0x414;
     static final int PUBKEY_OFFSET = 0x10;
-    static final int PUBKEY_SIZE = 0x404;
+    static final int PUBKEY_SIZE = AmdEcdsaPublicKey.SIZE;
     static final int SIG_SLOT_OFFSET = BODY_SIZE;
     static final int SIG_SLOT_SIZE = 0x208;
-    static final int SIG_SIZE = 0x200;
-    static final int COORD_SIZE = 72;
+    static final int SIG_SIZE = AmdEcdsaSignature.SIZE;
 
     // Key usages.
     public static final int USAGE_ARK = 0x0000;
@@ -57,9 +52,6 @@ public final class SevCertificate {
     public static final int ALGO_RSA_SHA384 = 0x0101;
     public static final int ALGO_ECDSA_SHA384 = 0x0102;
     public static final int ALGO_ECDH_SHA384 = 0x0103;
-
-    public static final int CURVE_P256 = 1;
-    public static final int CURVE_P384 = 2;
 
     private final byte[] bytes;
     private final String what;
@@ -95,7 +87,7 @@ public final class SevCertificate {
         int algo = c.pubkeyAlgo();
         if (isEcc(algo)) {
             int curve = c.u32(PUBKEY_OFFSET);
-            if (curve != CURVE_P256 && curve != CURVE_P384) {
+            if (EcCurve.ofId(curve).isEmpty()) {
                 throw new SevCertificateException(String.format("%s: curve %d at offset 0x%x is neither P-256 (1) nor P-384 (2)",
                         what, curve, PUBKEY_OFFSET));
             }
@@ -106,16 +98,14 @@ public final class SevCertificate {
         return c;
     }
 
-    /** An unsigned certificate (both slots empty) for a P-384 key. */
+    /** An unsigned certificate (both slots empty) for a P-256 or P-384 key. */
     public static SevCertificate unsigned(int usage, int algo, int apiMajor, int apiMinor, ECPublicKey key) {
         if (!isEcc(algo)) {
             throw new IllegalArgumentException("algorithm 0x" + Integer.toHexString(algo) + " is not ECDSA or ECDH");
         }
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, 1).put(4, (byte) apiMajor).put(5, (byte) apiMinor).putInt(8, usage).putInt(12, algo);
-        b.putInt(PUBKEY_OFFSET, CURVE_P384);
-        b.put(PUBKEY_OFFSET + 4, littleEndian(key.getW().getAffineX()));
-        b.put(PUBKEY_OFFSET + 4 + COORD_SIZE, littleEndian(key.getW().getAffineY()));
+        b.put(PUBKEY_OFFSET, AmdEcdsaPublicKey.of(key).toBytes());
         for (int slot = 0; slot < 2; slot++) {
             b.putInt(SIG_SLOT_OFFSET + slot * SIG_SLOT_SIZE, USAGE_INVALID);
         }
@@ -161,21 +151,10 @@ public final class SevCertificate {
         if (!isEcc(pubkeyAlgo())) {
             throw new SevCertificateException(what + ": an RSA key; only ECC keys are supported here");
         }
-        int curve = u32(PUBKEY_OFFSET);
-        int size = curve == CURVE_P256 ? 32 : 48;
-        BigInteger x = fromLittleEndian(PUBKEY_OFFSET + 4, size);
-        BigInteger y = fromLittleEndian(PUBKEY_OFFSET + 4 + COORD_SIZE, size);
-        try {
-            ECParameterSpec params = curveParameters(curve == CURVE_P256 ? "secp256r1" : "secp384r1");
-            if (!onCurve(params, x, y)) {
-                // The JDK's KeyFactory does not check this; a key off the curve invites invalid-curve attacks.
-                throw new IllegalArgumentException("(x, y) does not satisfy the curve equation");
-            }
-            return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), params));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new SevCertificateException(String.format("%s: the key at offset 0x%x is not a point on the curve: %s",
-                    what, PUBKEY_OFFSET, e.getMessage()));
-        }
+        EcCurve curve = EcCurve.ofId(u32(PUBKEY_OFFSET)).orElseThrow();   // parse and unsigned allow no other
+        return AmdEcdsaPublicKey.read(bytes, PUBKEY_OFFSET, curve).map(AmdEcdsaPublicKey::toJca)
+                .orElseThrow(() -> new SevCertificateException(String.format(
+                        "%s: the key at offset 0x%x is not a point on the curve (%s)", what, PUBKEY_OFFSET, curve)));
     }
 
     /**
@@ -186,23 +165,16 @@ public final class SevCertificate {
         if (algo != ALGO_ECDSA_SHA256 && algo != ALGO_ECDSA_SHA384) {
             throw new IllegalArgumentException("signing algorithm 0x" + Integer.toHexString(algo) + " is not ECDSA");
         }
-        byte[] rs;
+        AmdEcdsaSignature signature;
         try {
-            Signature s = Signature.getInstance(javaAlgorithm(algo));
-            s.initSign(signer);
-            s.update(bytes, 0, BODY_SIZE);
-            rs = s.sign();
-        } catch (GeneralSecurityException e) {
+            signature = AmdEcdsaSignature.sign(signer, digest(algo), bytes, 0, BODY_SIZE);
+        } catch (InvalidKeyException e) {
             throw new IllegalStateException("ECDSA signing failed", e);
         }
-        int half = rs.length / 2;
         byte[] out = bytes.clone();
-        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         int at = SIG_SLOT_OFFSET + checkSlot(slot) * SIG_SLOT_SIZE;
-        b.putInt(at, signerUsage).putInt(at + 4, algo);
-        Arrays.fill(out, at + 8, at + 8 + SIG_SIZE, (byte) 0);
-        b.put(at + 8, reverse(Arrays.copyOfRange(rs, 0, half)));
-        b.put(at + 8 + COORD_SIZE, reverse(Arrays.copyOfRange(rs, half, rs.length)));
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(at, signerUsage).putInt(at + 4, algo)
+                .put(at + 8, signature.toBytes());
         return new SevCertificate(out, what);
     }
 
@@ -235,24 +207,9 @@ public final class SevCertificate {
     }
 
     private boolean verify(SignatureSlot s, ECPublicKey key) {
-        int size = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
-        byte[] rs = new byte[2 * size];
-        byte[] r = s.signature();
-        for (int i = 0; i < size; i++) {
-            rs[size - 1 - i] = r[i];
-            rs[2 * size - 1 - i] = r[COORD_SIZE + i];
-        }
-        for (int i = size; i < COORD_SIZE; i++) {
-            if (r[i] != 0 || r[COORD_SIZE + i] != 0) {
-                return false;       // r or s wider than the curve: not a signature of this key
-            }
-        }
         try {
-            Signature v = Signature.getInstance(javaAlgorithm(s.algo()));
-            v.initVerify(key);
-            v.update(bytes, 0, BODY_SIZE);
-            return v.verify(rs);
-        } catch (GeneralSecurityException e) {
+            return AmdEcdsaSignature.parse(s.signature(), 0).verifies(key, digest(s.algo()), bytes, 0, BODY_SIZE);
+        } catch (InvalidKeyException e) {
             return false;
         }
     }
@@ -294,23 +251,8 @@ public final class SevCertificate {
                 || algo == ALGO_ECDH_SHA384;
     }
 
-    private static String javaAlgorithm(int algo) {
-        return (algo == ALGO_ECDSA_SHA384 ? "SHA384" : "SHA256") + "withECDSAinP1363Format";
-    }
-
-    private static boolean onCurve(ECParameterSpec params, BigInteger x, BigInteger y) {
-        BigInteger p = ((java.security.spec.ECFieldFp) params.getCurve().getField()).getP();
-        if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
-            return false;
-        }
-        BigInteger rhs = x.pow(3).add(params.getCurve().getA().multiply(x)).add(params.getCurve().getB()).mod(p);
-        return y.pow(2).mod(p).equals(rhs);
-    }
-
-    static ECParameterSpec curveParameters(String name) throws GeneralSecurityException {
-        AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
-        p.init(new ECGenParameterSpec(name));
-        return p.getParameterSpec(ECParameterSpec.class);
+    private static EcdsaDigest digest(int algo) {
+        return algo == ALGO_ECDSA_SHA384 ? EcdsaDigest.SHA384 : EcdsaDigest.SHA256;
     }
 
     private static int checkSlot(int slot) {
@@ -322,27 +264,5 @@ public final class SevCertificate {
 
     private int u32(int at) {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(at);
-    }
-
-    private BigInteger fromLittleEndian(int at, int size) {
-        return new BigInteger(1, reverse(Arrays.copyOfRange(bytes, at, at + size)));
-    }
-
-    /** A coordinate as {@link #COORD_SIZE} little-endian bytes. */
-    private static byte[] littleEndian(BigInteger v) {
-        byte[] be = v.toByteArray();
-        byte[] le = new byte[COORD_SIZE];
-        for (int i = 0; i < be.length && i < COORD_SIZE; i++) {
-            le[i] = be[be.length - 1 - i];
-        }
-        return le;
-    }
-
-    private static byte[] reverse(byte[] a) {
-        byte[] r = new byte[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = a[a.length - 1 - i];
-        }
-        return r;
     }
 }

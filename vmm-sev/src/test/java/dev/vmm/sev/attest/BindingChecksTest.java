@@ -2,9 +2,9 @@ package dev.vmm.sev.attest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vmm.sev.tcb.TcbVersion;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** TCB and chip-ID binding on the Turin layout, and product evidence without any source. */
@@ -16,11 +16,11 @@ class BindingChecksTest {
     void turinComparesTheFmcSpl() {
         assertThat(BindingChecks.tcb("REPORTED_TCB", TURIN.reportedTcb(), TURIN_VCEK, "VCEK").passed()).isTrue();
         TcbVersion t = TURIN.reportedTcb();
-        TcbVersion otherFmc = new TcbVersion(t.layout(), t.raw(), OptionalInt.of(2), t.bootLoader(), t.tee(), t.snp(), t.microcode());
+        TcbVersion otherFmc = TcbVersion.turin(2, t.bootLoader(), t.tee(), t.snp(), t.microcode());
         Check c = BindingChecks.tcb("REPORTED_TCB", otherFmc, TURIN_VCEK, "VCEK");
         assertThat(c.passed()).isFalse();
         assertThat(c.detail()).endsWith("FMC SPL is 2 in the report but fmcSPL is 1");
-        TcbVersion legacy = new TcbVersion(TcbLayout.MILAN_GENOA, 0, OptionalInt.empty(), 1, 1, 4, 81);
+        TcbVersion legacy = TcbVersion.milanGenoa(1, 1, 4, 81);
         assertThat(BindingChecks.tcb("REPORTED_TCB", legacy, TURIN_VCEK, "VCEK").detail())
                 .endsWith("VCEK has fmcSPL 1 (a Turin-layout key) but the report's TCB has the Milan/Genoa layout");
     }

@@ -4,6 +4,9 @@ import static dev.vmm.sev.attest.TestVectors.bytes;
 import static dev.vmm.sev.attest.TestVectors.flip;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
+import dev.vmm.sev.crypto.EcdsaDigest;
+import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -138,9 +141,9 @@ class RealVectorVerificationTest {
         byte[] report = bytes("milan/virtee_report_v2.bin");
         byte[] tail = report.clone();
         tail[0x400] = 0x55;
-        EcdsaSignature sig = AttestationReport.parse("r", report).signature();
-        var key = TestVectors.vek("milan/virtee_vcek.der").certificate().getPublicKey();
-        assertThat(sig.verifies(key, tail, 0, AttestationReport.SIGNED_LENGTH)).isTrue();
+        AmdEcdsaSignature sig = AttestationReport.parse("r", report).signature();
+        var key = (ECPublicKey) TestVectors.vek("milan/virtee_vcek.der").certificate().getPublicKey();
+        assertThat(sig.verifies(key, EcdsaDigest.SHA384, tail, 0, AttestationReport.SIGNED_LENGTH)).isTrue();
         Verification v = verify("r", tail, "milan/virtee_vcek.der");
         assertThat(v.check("report-format").passed()).isFalse();
         assertThat(v.check("report-format").detail()).contains("SIGNATURE reserved 0x330..0x49f at offset 0x400");

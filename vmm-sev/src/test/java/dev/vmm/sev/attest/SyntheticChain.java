@@ -1,5 +1,6 @@
 package dev.vmm.sev.attest;
 
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -43,7 +44,7 @@ final class SyntheticChain {
             s.initSign(key);
             s.update(report, 0, AttestationReport.SIGNED_LENGTH);
             byte[] out = report.clone();
-            byte[] amd = EcdsaSignature.fromP1363(s.sign()).amdFormat();
+            byte[] amd = AmdEcdsaSignature.fromP1363(s.sign()).toBytes();
             System.arraycopy(amd, 0, out, 0x2a0, amd.length);
             return out;
         } catch (java.security.GeneralSecurityException e) {

@@ -105,13 +105,15 @@ class VekCertificateTest {
     @CsvSource({
             "1.3.6.1.4.1.3704.1.3.1, 0404020201ff, blSPL, INTEGER exceeds 255",
             "1.3.6.1.4.1.3704.1.3.8, 04030201ff, ucodeSPL, INTEGER is negative",
-            "1.3.6.1.4.1.3704.1.3.2, 0402020104, teeSPL, does not match",
+            "1.3.6.1.4.1.3704.1.3.2, 0402020104, teeSPL, Extra data detected",
             "1.3.6.1.4.1.3704.1.3.3, 040316010a, snpSPL, tag 0x16, expected 0x02",
-            "1.3.6.1.4.1.3704.1.3.9, 04020200, fmcSPL, INTEGER has no content bytes",
+            "1.3.6.1.4.1.3704.1.3.9, 04020200, fmcSPL, malformed integer",
             "1.3.6.1.4.1.3704.1.2, 0403160180, productName, byte above 0x7f",
-            "1.3.6.1.4.1.3704.1.1, 0480, structVersion, indefinite length",
+            "1.3.6.1.4.1.3704.1.1, 0480, structVersion, indefinite-length",
+            "1.3.6.1.4.1.3704.1.3.1, 04810302010a, blSPL, not DER",
+            "1.3.6.1.4.1.3704.1.3.3, 040402810101, snpSPL, not DER",
             "1.3.6.1.4.1.3704.1.4, 04050102030405, hwID, 5 bytes; a hwID has 64",
-            "1.3.6.1.4.1.3704.1.5, 04, cspID, too short",
+            "1.3.6.1.4.1.3704.1.5, 04, cspID, EOF found",
     })
     void malformedExtensionsNameTheirOid(String oid, String value, String name, String problem) {
         Map<String, byte[]> m = realExtensions();
@@ -144,9 +146,16 @@ class VekCertificateTest {
                 .isInstanceOf(CertificateFormatException.class).hasMessage("k.pem: PEM block 1: is PRIVATE KEY, not a CERTIFICATE");
         byte[] open = "-----BEGIN CERTIFICATE-----\nAAAA\n".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> VekCertificate.parse("o.pem", open))
-                .isInstanceOf(CertificateFormatException.class).hasMessage("o.pem: PEM block 1: has no matching END line");
+                .isInstanceOf(CertificateFormatException.class).hasMessage("o.pem: PEM block 1: -----END CERTIFICATE----- not found");
         byte[] chain = TestVectors.bytes("milan/virtee_cert_chain.pem");
         assertThatThrownBy(() -> VekCertificate.parse("chain.pem", chain))
                 .isInstanceOf(CertificateFormatException.class).hasMessage("chain.pem: file: 2 certificates; expected one");
+        // An indented BEGIN line would be skipped by the PEM reader; the chain must not silently lose that certificate.
+        String text = new String(chain, StandardCharsets.US_ASCII);
+        int second = text.indexOf("-----BEGIN", 1);
+        byte[] indented = (text.substring(0, second) + "  " + text.substring(second)).getBytes(StandardCharsets.US_ASCII);
+        assertThat(CertificateFiles.read("chain.pem", chain)).hasSize(2);
+        assertThatThrownBy(() -> CertificateFiles.read("i.pem", indented))
+                .isInstanceOf(CertificateFormatException.class).hasMessageStartingWith("i.pem: PEM block 2: a BEGIN line");
     }
 }

@@ -8,7 +8,7 @@ import dev.vmm.memory.GuestMemoryBuilder;
 import dev.vmm.memory.MemoryAttributes;
 import dev.vmm.memory.RegionKind;
 import dev.vmm.sev.SevMode;
-import dev.vmm.sev.idblock.AmdEcdsaPublicKey;
+import dev.vmm.sev.crypto.AmdEcdsaPublicKey;
 import dev.vmm.sev.idblock.IdAuthInfo;
 import dev.vmm.sev.idblock.IdBlock;
 import dev.vmm.sev.idblock.IdBlockSigner;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vmm.sev.attest.AttestationReport;
 import dev.vmm.sev.attest.GuestPolicy;
 import dev.vmm.sev.attest.PlatformInfo;
-import dev.vmm.sev.attest.TcbVersion;
+import dev.vmm.sev.tcb.TcbVersion;
 import java.util.HexFormat;
 
 /**

@@ -3,7 +3,7 @@ package dev.vmm.app.attestation;
 import dev.vmm.sev.attest.AttestationReport;
 import dev.vmm.sev.attest.GuestPolicy;
 import dev.vmm.sev.attest.PlatformInfo;
-import dev.vmm.sev.attest.TcbVersion;
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
 import java.util.HexFormat;
 import java.util.OptionalLong;
 
@@ -26,9 +26,9 @@ public final class ReportText {
         line(b, "FAMILY_ID", HEX.formatHex(r.familyId()));
         line(b, "IMAGE_ID", HEX.formatHex(r.imageId()));
         line(b, "VMPL", r.vmpl());
-        line(b, "SIGNATURE_ALGO", r.signatureAlgo() + (r.signatureAlgo() == AttestationReport.ECDSA_P384_SHA384
+        line(b, "SIGNATURE_ALGO", r.signatureAlgo() + (r.signatureAlgo() == AmdEcdsaSignature.SNP_ECDSA_P384_SHA384
                 ? " (ECDSA P-384 with SHA-384)" : " (unknown)"));
-        line(b, "CURRENT_TCB", tcb(r.currentTcb()));
+        line(b, "CURRENT_TCB", r.currentTcb().describe());
         platformInfo(b, r.platformInfo());
         line(b, "KEY_INFO", "0x" + Long.toHexString(r.keyInfo().raw()));
         line(b, "  AUTHOR_KEY_EN", bit(r.keyInfo().authorKeyEn()));
@@ -45,16 +45,16 @@ public final class ReportText {
         line(b, "AUTHOR_KEY_DIGEST", HEX.formatHex(r.authorKeyDigest()));
         line(b, "REPORT_ID", HEX.formatHex(r.reportId()));
         line(b, "REPORT_ID_MA", HEX.formatHex(r.reportIdMa()));
-        line(b, "REPORTED_TCB", tcb(r.reportedTcb()));
+        line(b, "REPORTED_TCB", r.reportedTcb().describe());
         String none = "(not in version " + r.version() + ")";
         line(b, "CPUID_FAM_ID", r.cpuid().map(c -> "0x" + Integer.toHexString(c.family())).orElse(none));
         line(b, "CPUID_MOD_ID", r.cpuid().map(c -> "0x" + Integer.toHexString(c.model())).orElse(none));
         line(b, "CPUID_STEP", r.cpuid().map(c -> "0x" + Integer.toHexString(c.stepping())).orElse(none));
         line(b, "CHIP_ID", HEX.formatHex(r.chipId()) + (r.chipIdMasked() ? " (zero: MASK_CHIP_ID)" : ""));
-        line(b, "COMMITTED_TCB", tcb(r.committedTcb()));
+        line(b, "COMMITTED_TCB", r.committedTcb().describe());
         line(b, "CURRENT", r.currentVersion() + " (CURRENT_MAJOR.CURRENT_MINOR.CURRENT_BUILD)");
         line(b, "COMMITTED", r.committedVersion() + " (COMMITTED_MAJOR.COMMITTED_MINOR.COMMITTED_BUILD)");
-        line(b, "LAUNCH_TCB", tcb(r.launchTcb()));
+        line(b, "LAUNCH_TCB", r.launchTcb().describe());
         line(b, "LAUNCH_MIT_VECTOR", mit(r.launchMitVector(), none));
         line(b, "CURRENT_MIT_VECTOR", mit(r.currentMitVector(), none));
         line(b, "SIGNATURE.R", String.format("%096x", r.signature().r()));
@@ -84,10 +84,6 @@ public final class ReportText {
         if (p.unknownBits() != 0) {
             line(b, "  unknown bits", "0x" + Long.toHexString(p.unknownBits()));
         }
-    }
-
-    private static String tcb(TcbVersion t) {
-        return String.format("0x%016x: %s (%s layout)", t.raw(), t, t.layout().label());
     }
 
     private static String mit(OptionalLong v, String none) {

@@ -1,7 +1,7 @@
 package dev.vmm.app.cli;
 
 import dev.vmm.app.config.IdBlockInput;
-import dev.vmm.sev.idblock.AmdEcdsaPublicKey;
+import dev.vmm.sev.crypto.AmdEcdsaPublicKey;
 import dev.vmm.sev.idblock.IdAuthInfo;
 import dev.vmm.sev.launch.ConfidentialLaunch;
 import java.util.HexFormat;

@@ -10,7 +10,7 @@ import dev.vmm.sev.platform.SevCertificate;
 import dev.vmm.sev.platform.SevPlatform;
 import dev.vmm.sev.platform.SnpConfig;
 import dev.vmm.sev.platform.SnpPlatformStatus;
-import dev.vmm.sev.platform.TcbVersion;
+import dev.vmm.sev.tcb.TcbVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,11 +19,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code vmm platform}: the SEV platform management commands of {@code /dev/sev}, against the host's
@@ -118,7 +118,7 @@ public final class PlatformCommand {
                             + "mask chip ID: %s%nmask chip key: %s%nVLEK loaded: %s%nguests: %d%n"
                             + "current TCB: %s%nreported TCB: %s%n", s.apiMajor(), s.apiMinor(), s.buildId(),
                     out.get("state"), yes(s.rmpInitialized()), yes(s.maskChipId()), yes(s.maskChipKey()),
-                    yes(s.vlekEnabled()), s.guestCount(), s.currentTcb(), s.reportedTcb());
+                    yes(s.vlekEnabled()), s.guestCount(), s.currentTcb().describe(), s.reportedTcb().describe());
         }
     }
 
@@ -261,16 +261,16 @@ public final class PlatformCommand {
             } catch (NumberFormatException e) {
                 throw new ConfigException("--reported-tcb: '" + reportedTcb + "' is not a 64-bit hex number");
             }
-            if (TcbVersion.reservedBits(raw) != 0) {
+            if (SnpPlatformStatus.TCB_LAYOUT.reservedBits(raw) != 0) {
                 throw new ConfigException(String.format("--reported-tcb: 0x%016x sets reserved bits 0x%016x "
-                        + "(bytes 2..5 of a TCB version are reserved)", raw, TcbVersion.reservedBits(raw)));
+                        + "(bytes 2..5 of a TCB version are reserved)", raw, SnpPlatformStatus.TCB_LAYOUT.reservedBits(raw)));
             }
-            TcbVersion tcb = TcbVersion.of(raw);
+            TcbVersion tcb = TcbVersion.of(raw, SnpPlatformStatus.TCB_LAYOUT);
             platform.snpSetConfig(new SnpConfig(tcb, maskChipId, maskChipKey));
             out.put("reported_tcb", tcb(tcb));
             out.put("mask_chip_id", maskChipId);
             out.put("mask_chip_key", maskChipKey);
-            return String.format("SNP_SET_CONFIG done: reported TCB %s, mask chip ID %s, mask chip key %s%n", tcb,
+            return String.format("SNP_SET_CONFIG done: reported TCB %s, mask chip ID %s, mask chip key %s%n", tcb.describe(),
                     yes(maskChipId), yes(maskChipKey));
         }
     }
@@ -291,7 +291,7 @@ public final class PlatformCommand {
     static Map<String, Object> tcb(TcbVersion t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("raw", String.format("0x%016x", t.raw()));
-        m.put("bootloader", t.bootloader());
+        m.put("bootloader", t.bootLoader());
         m.put("tee", t.tee());
         m.put("snp", t.snp());
         m.put("microcode", t.microcode());

@@ -1,6 +1,6 @@
 package dev.vmm.app.config;
 
-import dev.vmm.sev.idblock.AmdEcdsaPublicKey;
+import dev.vmm.sev.crypto.AmdEcdsaPublicKey;
 import dev.vmm.sev.idblock.IdAuthInfo;
 import dev.vmm.sev.idblock.IdBlock;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.vmm.app.cli;
 
-import dev.vmm.sev.attest.EcdsaSignature;
+import dev.vmm.sev.crypto.AmdEcdsaSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,7 +30,7 @@ final class SignedReports {
             Signature s = Signature.getInstance("SHA384withECDSAinP1363Format");
             s.initSign(KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der)));
             s.update(b, 0, 0x2a0);
-            byte[] amd = EcdsaSignature.fromP1363(s.sign()).amdFormat();
+            byte[] amd = AmdEcdsaSignature.fromP1363(s.sign()).toBytes();
             System.arraycopy(amd, 0, b, 0x2a0, amd.length);
             return b;
         } catch (GeneralSecurityException e) {

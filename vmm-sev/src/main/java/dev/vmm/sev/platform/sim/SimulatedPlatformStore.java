@@ -3,7 +3,8 @@ package dev.vmm.sev.platform.sim;
 import dev.vmm.sev.platform.PlatformException;
 import dev.vmm.sev.platform.PlatformState;
 import dev.vmm.sev.platform.SevCertificate;
-import dev.vmm.sev.platform.TcbVersion;
+import dev.vmm.sev.platform.SnpPlatformStatus;
+import dev.vmm.sev.tcb.TcbVersion;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -177,10 +178,10 @@ public final class SimulatedPlatformStore {
         String v = value(p, key);
         try {
             long raw = Long.parseUnsignedLong(v.startsWith("0x") ? v.substring(2) : v, 16);
-            if (TcbVersion.reservedBits(raw) != 0) {
+            if (SnpPlatformStatus.TCB_LAYOUT.reservedBits(raw) != 0) {
                 throw new PlatformException(file + ": " + key + " " + v + " sets reserved TCB bits");
             }
-            return TcbVersion.of(raw);
+            return TcbVersion.of(raw, SnpPlatformStatus.TCB_LAYOUT);
         } catch (NumberFormatException e) {
             throw new PlatformException(file + ": " + key + " is not a hex TCB version: " + v);
         }

@@ -13,8 +13,8 @@ import dev.vmm.sev.platform.PlatformStatus;
 import dev.vmm.sev.platform.SevCertificate;
 import dev.vmm.sev.platform.SevCertificateException;
 import dev.vmm.sev.platform.SnpPlatformStatus;
-import dev.vmm.sev.platform.TcbVersion;
 import dev.vmm.sev.psp.FirmwareError;
+import dev.vmm.sev.tcb.TcbVersion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
@@ -50,8 +50,8 @@ public final class SimulatedSevFirmware {
     public static final int BUILD = 21;
     public static final int CHIP_ID_SIZE = 64;
     /** SIMULATED TCB values, in the Milan/Genoa layout: what the installed firmware is, and what was committed. */
-    static final TcbVersion INSTALLED_TCB = new TcbVersion(4, 0, 22, 213);
-    static final TcbVersion FIRST_COMMITTED_TCB = new TcbVersion(3, 0, 8, 115);
+    static final TcbVersion INSTALLED_TCB = TcbVersion.milanGenoa(4, 0, 22, 213);
+    static final TcbVersion FIRST_COMMITTED_TCB = TcbVersion.milanGenoa(3, 0, 8, 115);
 
     private final SecureRandom random;
     // Fused (persisted) chip identity.
@@ -207,13 +207,13 @@ public final class SimulatedSevFirmware {
      */
     public void snpConfig(long reportedTcbRaw, boolean maskChipId, boolean maskChipKey, boolean reservedSet) {
         requireSnp("SNP_CONFIG");
-        if (reservedSet || TcbVersion.reservedBits(reportedTcbRaw) != 0) {
+        if (reservedSet || SnpPlatformStatus.TCB_LAYOUT.reservedBits(reportedTcbRaw) != 0) {
             throw new FirmwareFault(FirmwareError.INVALID_PARAM, "reserved fields must be zero");
         }
-        TcbVersion reported = TcbVersion.of(reportedTcbRaw);
+        TcbVersion reported = TcbVersion.of(reportedTcbRaw, SnpPlatformStatus.TCB_LAYOUT);
         if (!reported.notAbove(currentTcb)) {
             throw new FirmwareFault(FirmwareError.INVALID_PARAM,
-                    "reported TCB " + reported + " exceeds the current TCB " + currentTcb);
+                    "reported TCB " + reported.describe() + " exceeds the current TCB " + currentTcb.describe());
         }
         reportedTcb = reported;
         this.maskChipId = maskChipId;

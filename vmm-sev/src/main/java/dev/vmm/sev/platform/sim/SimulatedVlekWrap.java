@@ -1,6 +1,6 @@
 package dev.vmm.sev.platform.sim;
 
-import dev.vmm.sev.platform.TcbVersion;
+import dev.vmm.sev.tcb.TcbVersion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;

@@ -11,9 +11,9 @@ import dev.vmm.sev.platform.PlatformStatus;
 import dev.vmm.sev.platform.SevCertificate;
 import dev.vmm.sev.platform.SnpConfig;
 import dev.vmm.sev.platform.SnpPlatformStatus;
-import dev.vmm.sev.platform.TcbVersion;
 import dev.vmm.sev.psp.FirmwareError;
 import dev.vmm.sev.psp.PspException;
+import dev.vmm.sev.tcb.TcbVersion;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -238,7 +238,7 @@ class SimulatedPlatformTest {
         assertErrno(readOnly::pdhCertExport, "SEV_PDH_CERT_EXPORT", Errno.EPERM);
         platform.pekGen();
         assertThat(readOnly.pdhCertExport().pdh()).hasSize(SevCertificate.SIZE);
-        assertErrno(() -> readOnly.snpSetConfig(new SnpConfig(TcbVersion.of(0), false, false)), "SNP_SET_CONFIG",
+        assertErrno(() -> readOnly.snpSetConfig(new SnpConfig(TcbVersion.milanGenoa(0, 0, 0, 0), false, false)), "SNP_SET_CONFIG",
                 Errno.EPERM);
         assertThat(platform.status().state()).isEqualTo(PlatformState.INIT);
     }
@@ -266,14 +266,14 @@ class SimulatedPlatformTest {
     @Test
     void snpSetConfigBoundsTheReportedTcbAndSetsTheMasks() {
         TcbVersion current = platform.snpStatus().currentTcb();
-        TcbVersion lower = new TcbVersion(current.bootloader() - 1, current.tee(), current.snp() - 2, current.microcode());
+        TcbVersion lower = TcbVersion.milanGenoa(current.bootLoader() - 1, current.tee(), current.snp() - 2, current.microcode());
         platform.snpSetConfig(new SnpConfig(lower, true, false));
         SnpPlatformStatus s = platform.snpStatus();
         assertThat(s.reportedTcb()).isEqualTo(lower);
         assertThat(s.maskChipId()).isTrue();
         assertThat(s.maskChipKey()).isFalse();
 
-        TcbVersion newer = new TcbVersion(current.bootloader(), current.tee(), current.snp() + 1, current.microcode());
+        TcbVersion newer = TcbVersion.milanGenoa(current.bootLoader(), current.tee(), current.snp() + 1, current.microcode());
         assertFirmwareError(() -> platform.snpSetConfig(new SnpConfig(newer, false, true)), "SNP_SET_CONFIG",
                 FirmwareError.INVALID_PARAM);
         assertThat(platform.snpStatus().reportedTcb()).as("unchanged after the refusal").isEqualTo(lower);
@@ -303,7 +303,7 @@ class SimulatedPlatformTest {
         firmware.snpInitialized = false;
         assertErrno(platform::snpStatus, "SNP_PLATFORM_STATUS", Errno.EINVAL);
         assertErrno(platform::snpCommit, "SNP_COMMIT", Errno.EINVAL);
-        assertErrno(() -> platform.snpSetConfig(new SnpConfig(TcbVersion.of(0), false, false)), "SNP_SET_CONFIG",
+        assertErrno(() -> platform.snpSetConfig(new SnpConfig(TcbVersion.milanGenoa(0, 0, 0, 0), false, false)), "SNP_SET_CONFIG",
                 Errno.EINVAL);
         assertThat(firmware.committedTcb()).isEqualTo(SimulatedSevFirmware.FIRST_COMMITTED_TCB);
     }
