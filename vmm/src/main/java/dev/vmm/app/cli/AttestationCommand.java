@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 
 /** {@code vmm attestation}: read and verify SEV-SNP attestation reports, offline (files only, no KDS). */
 @Command(name = "attestation", mixinStandardHelpOptions = true,
-        exitCodeOnInvalidInput = VmmCommand.USAGE_ERROR,
         description = "Show or verify an SEV-SNP attestation report (offline: certificates come from files).",
         subcommands = {AttestationShowCommand.class, AttestationVerifyCommand.class})
 public final class AttestationCommand {

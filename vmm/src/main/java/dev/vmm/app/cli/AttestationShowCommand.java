@@ -14,7 +14,6 @@ import picocli.CommandLine.Spec;
 
 /** {@code vmm attestation show}: every field of a report, decoded; no verification. */
 @Command(name = "show", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeOnInvalidInput = VmmCommand.USAGE_ERROR,
         description = {"Print every field of an attestation report (1184 bytes, versions 2, 3 and 5), decoded. "
                 + "Nothing is verified: use 'vmm attestation verify' for that."})
 public final class AttestationShowCommand implements Callable<Integer> {

@@ -32,7 +32,6 @@ import picocli.CommandLine.Spec;
  * the launch inputs, exactly as {@code vmm measure --mode snp} computes it.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeOnInvalidInput = VmmCommand.USAGE_ERROR,
         description = {"Verify an attestation report: AMD's chain (ARK, ASK or ASVK, VCEK or VLEK), the report signature, "
                 + "the TCB and chip ID the key is bound to, and the expected values given. Every check runs and is printed.",
                 "Exit status: 0 if every check passes, 2 if any fails, 1 on a usage error."})

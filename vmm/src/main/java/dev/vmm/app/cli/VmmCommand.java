@@ -4,8 +4,12 @@ import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.machine.BuildException;
 import dev.vmm.core.kvm.KvmUnavailableException;
 import dev.vmm.firmware.FirmwareException;
+import dev.vmm.sev.attest.AttestationFormatException;
 import dev.vmm.sev.idblock.IdBlockException;
 import dev.vmm.sev.idblock.KeyFileException;
+import dev.vmm.sev.launch.LaunchException;
+import dev.vmm.sev.platform.PlatformException;
+import dev.vmm.sev.psp.PspException;
 import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -31,7 +35,15 @@ public final class VmmCommand {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VmmCommand());
         cli.setExecutionExceptionHandler(VmmCommand::handle);
+        // picocli's default for a bad option is 2, which `attestation verify` and `host check` use for
+        // "checks failed"; every subcommand reports a usage error as 1 instead.
+        setUsageErrorStatus(cli);
         return cli;
+    }
+
+    private static void setUsageErrorStatus(CommandLine cmd) {
+        cmd.getCommandSpec().exitCodeOnInvalidInput(USAGE_ERROR);
+        cmd.getSubcommands().values().forEach(VmmCommand::setUsageErrorStatus);
     }
 
     /** Expected failures become one line on stderr; anything else keeps its stack trace (a bug). */
@@ -39,10 +51,9 @@ public final class VmmCommand {
         PrintWriter err = cmd.getErr();
         if (e instanceof ConfigException || e instanceof KvmUnavailableException || e instanceof FirmwareException
                 || e instanceof BuildException || e instanceof CommandLine.ParameterException
-                || e instanceof dev.vmm.sev.launch.LaunchException || e instanceof dev.vmm.sev.psp.PspException
+                || e instanceof LaunchException || e instanceof PspException
                 || e instanceof KeyFileException || e instanceof IdBlockException
-                || e instanceof dev.vmm.sev.attest.AttestationFormatException
-                || e instanceof dev.vmm.sev.platform.PlatformException) {
+                || e instanceof AttestationFormatException || e instanceof PlatformException) {
             err.println("vmm: error: " + e.getMessage());
             err.flush();
             return USAGE_ERROR;

@@ -1,0 +1,29 @@
+package dev.vmm.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** A usage error is status 1 in every subcommand, so that 2 keeps its meaning of "a check failed". */
+class UsageErrorTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "run", "measure", "id-block", "attestation show", "attestation verify",
+        "platform", "platform status", "host", "host check"})
+    void aBadCommandLineIsStatus1AndExplained(String command) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = VmmCommand.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] words = command.isEmpty() ? new String[0] : command.split(" ");
+        String[] args = Arrays.copyOf(words, words.length + 1);
+        args[words.length] = "--no-such-option";
+        assertThat(cli.execute(args)).isEqualTo(VmmCommand.USAGE_ERROR);
+        // picocli names the first problem it meets: the unknown option, or a required one missing.
+        assertThat(err.toString()).containsAnyOf("--no-such-option", "Missing required option");
+    }
+}
