@@ -1,13 +1,9 @@
 package dev.vmm.tests.bench;
 
+import dev.vmm.tests.console.ConsoleSession;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Launch to the UEFI shell prompt with Debian's OVMF.fd, this VMM against QEMU on the same host. QEMU
@@ -41,52 +37,16 @@ public final class OvmfBoot {
         vmm.stderr.lines().filter(l -> l.contains("exits:") || l.contains("emulation assist")).forEach(System.out::println);
     }
 
+    /** Launch to the prompt, ESC at the startup.nsh countdown, then {@code reset -s}. */
     static Result boot(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).start();
-        StringBuffer out = new StringBuffer();
-        StringBuffer err = new StringBuffer();
-        pump(p.getInputStream(), out);
-        pump(p.getErrorStream(), err);
-        OutputStream in = p.getOutputStream();
         long t0 = System.nanoTime();
-        long deadline = t0 + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        boolean escaped = false;
-        double prompt = -1;
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            if (!escaped && out.indexOf("startup.nsh") >= 0) {
-                in.write(0x1b);
-                in.flush();
-                escaped = true;
-            }
-            if (escaped && out.indexOf("Shell> ") >= 0) {
-                prompt = (System.nanoTime() - t0) / 1e9;
-                in.write("reset -s\r".getBytes(StandardCharsets.US_ASCII));
-                in.flush();
-                break;
-            }
-            Thread.sleep(20);
+        try (ConsoleSession s = new ConsoleSession(command)) {
+            int at = s.await("startup.nsh", 0, TIMEOUT_SECONDS);
+            s.key(0x1b);
+            s.await("Shell> ", at, 600);
+            double prompt = (System.nanoTime() - t0) / 1e9;
+            s.type("reset -s");
+            return new Result(prompt, s.waitFor(600), s.errors());
         }
-        if (!p.waitFor(600, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        if (prompt < 0) {
-            throw new IllegalStateException(String.join(" ", command) + ": no shell prompt; stdout:\n" + out
-                    + "\nstderr:\n" + err);
-        }
-        return new Result(prompt, p.exitValue(), err.toString());
-    }
-
-    private static void pump(InputStream in, StringBuffer into) {
-        Thread.ofPlatform().daemon().start(() -> {
-            byte[] b = new byte[4096];
-            try {
-                int n;
-                while ((n = in.read(b)) > 0) {
-                    into.append(new String(b, 0, n, StandardCharsets.ISO_8859_1));
-                }
-            } catch (IOException e) {
-                // ended
-            }
-        });
     }
 }

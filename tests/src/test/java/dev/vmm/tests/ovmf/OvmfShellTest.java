@@ -2,9 +2,11 @@ package dev.vmm.tests.ovmf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vmm.tests.console.ConsoleSession;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,16 @@ class OvmfShellTest {
     static final long BOOT_SECONDS = 1800;
     static final String PROMPT = "Shell> ";
 
+    /** {@code vmm run ARGS} from the packaged jar, as {@code bin/vmm} runs it. */
+    static ConsoleSession vmmRun(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("vmm.java", "java"),
+                "--enable-native-access=ALL-UNNAMED", "-jar", System.getProperty("vmm.jar", "../vmm/target/vmm.jar"), "run"));
+        command.addAll(args);
+        return new ConsoleSession(command);
+    }
+
     /** Skips the startup.nsh countdown, then waits for the prompt. */
-    static int bootToShell(ShellSession s) throws Exception {
+    static int bootToShell(ConsoleSession s) throws Exception {
         int at = s.await("startup.nsh", 0, BOOT_SECONDS);
         s.key(0x1b);
         return s.await(PROMPT, at, 120);
@@ -29,7 +39,7 @@ class OvmfShellTest {
 
     @Test
     void unifiedImageShellCommandsAndPowerOff() throws Exception {
-        try (ShellSession s = new ShellSession(List.of("--firmware", "/usr/share/ovmf/OVMF.fd", "--memory", "512M",
+        try (ConsoleSession s = vmmRun(List.of("--firmware", "/usr/share/ovmf/OVMF.fd", "--memory", "512M",
                 "--cpus", "2"))) {
             int at = bootToShell(s);
             s.type("ver");
@@ -54,7 +64,7 @@ class OvmfShellTest {
         List<String> args = List.of("--firmware", "/usr/share/OVMF/OVMF_CODE.fd", "--firmware-vars", vars.toString(),
                 "--memory", "512M");
         String guid = "3c6e2b55-7d61-4e1b-9f9c-1d2a8a3a9e01";
-        try (ShellSession s = new ShellSession(args)) {
+        try (ConsoleSession s = vmmRun(args)) {
             int at = bootToShell(s);
             s.type("setvar VmmTest -guid " + guid + " -nv -bs =4142434445");
             at = s.await(PROMPT, at, 300);
@@ -63,7 +73,7 @@ class OvmfShellTest {
         }
         byte[] name = "VmmTest".getBytes(StandardCharsets.UTF_16LE);
         assertThat(indexOf(Files.readAllBytes(vars), name)).as("the variable's name in the store file").isPositive();
-        try (ShellSession s = new ShellSession(args)) {
+        try (ConsoleSession s = vmmRun(args)) {
             int at = bootToShell(s);
             s.type("setvar VmmTest -guid " + guid);
             at = s.await(PROMPT, at, 300);

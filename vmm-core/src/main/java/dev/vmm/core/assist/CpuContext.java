@@ -120,6 +120,25 @@ final class CpuContext {
         access(linear, data, true);
     }
 
+    /** A little-endian integer operand of {@code length} (1 to 8) bytes, zero-extended. */
+    long readLe(long linear, int length) throws AssistException {
+        byte[] b = read(linear, length);
+        long v = 0;
+        for (int i = length - 1; i >= 0; i--) {
+            v = v << 8 | (b[i] & 0xff);
+        }
+        return v;
+    }
+
+    /** The low {@code length} bytes of {@code value}, little-endian. */
+    void writeLe(long linear, long value, int length) throws AssistException {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) (value >>> (8 * i));
+        }
+        write(linear, b);
+    }
+
     /** Page by page: an operand may cross a page boundary. */
     private void access(long linear, byte[] data, boolean write) throws AssistException {
         int done = 0;

@@ -29,8 +29,8 @@ final class X87Data {
             return switch (op) {
                 case 0xd8 -> memoryArith(cpu, x, digit, loadReal(cpu, x, at, Format.SINGLE), "s");
                 case 0xdc -> memoryArith(cpu, x, digit, loadReal(cpu, x, at, Format.DOUBLE), "l");
-                case 0xda -> memoryArith(cpu, x, digit, Float80.fromLong((int) le(cpu.read(at, 4))), "l", "fi");
-                case 0xde -> memoryArith(cpu, x, digit, Float80.fromLong((short) le(cpu.read(at, 2))), "s", "fi");
+                case 0xda -> memoryArith(cpu, x, digit, Float80.fromLong((int) cpu.readLe(at, 4)), "l", "fi");
+                case 0xde -> memoryArith(cpu, x, digit, Float80.fromLong((short) cpu.readLe(at, 2)), "s", "fi");
                 case 0xd9 -> switch (digit) {
                     case 0 -> push(x, loadReal(cpu, x, at, Format.SINGLE), "flds");
                     case 2, 3 -> storeReal(cpu, x, at, Format.SINGLE, digit == 3, digit == 3 ? "fstps" : "fsts");
@@ -43,7 +43,7 @@ final class X87Data {
                     default -> refuse(insn);
                 };
                 case 0xdb -> switch (digit) {
-                    case 0 -> push(x, Float80.fromLong((int) le(cpu.read(at, 4))), "fildl");
+                    case 0 -> push(x, Float80.fromLong((int) cpu.readLe(at, 4)), "fildl");
                     case 1 -> storeInteger(cpu, x, at, 4, Rounding.TOWARD_ZERO, true, "fisttpl");
                     case 2, 3 -> storeInteger(cpu, x, at, 4, Rounding.of(x.fcw()), digit == 3, digit == 3 ? "fistpl" : "fistl");
                     case 5 -> push(x, Float80.fromBytes(cpu.read(at, 10)), "fldt");
@@ -55,10 +55,10 @@ final class X87Data {
                     default -> refuse(insn);
                 };
                 case 0xdf -> switch (digit) {
-                    case 0 -> push(x, Float80.fromLong((short) le(cpu.read(at, 2))), "filds");
+                    case 0 -> push(x, Float80.fromLong((short) cpu.readLe(at, 2)), "filds");
                     case 1 -> storeInteger(cpu, x, at, 2, Rounding.TOWARD_ZERO, true, "fisttps");
                     case 2, 3 -> storeInteger(cpu, x, at, 2, Rounding.of(x.fcw()), digit == 3, digit == 3 ? "fistps" : "fists");
-                    case 5 -> push(x, Float80.fromLong(le(cpu.read(at, 8))), "fildll");
+                    case 5 -> push(x, Float80.fromLong(cpu.readLe(at, 8)), "fildll");
                     case 7 -> storeInteger(cpu, x, at, 8, Rounding.of(x.fcw()), true, "fistpll");
                     default -> refuse(insn);
                 };
@@ -144,7 +144,7 @@ final class X87Data {
     }
 
     private static Float80 loadReal(CpuContext cpu, X87Stack x, long at, Format f) throws AssistException {
-        long bits = le(cpu.read(at, f == Format.SINGLE ? 4 : 8));
+        long bits = cpu.readLe(at, f == Format.SINGLE ? 4 : 8);
         Float80 v = Float80.fromBinary(bits, f);
         int flags = (v.isSignalingNaN() ? X87Arithmetic.IE : 0) | (Float80.isDenormalBinary(bits, f) ? X87Arithmetic.DE : 0);
         if (v.isSignalingNaN()) {
@@ -299,25 +299,9 @@ final class X87Data {
     private static void store(CpuContext cpu, X87Stack x, long at, X87Arithmetic.Stored s, int size, boolean pop)
             throws AssistException {
         x.raise(s.flags(), s.roundedUp());
-        cpu.write(at, bytes(s.bits(), size));
+        cpu.writeLe(at, s.bits(), size);
         if (pop) {
             x.pop();
         }
-    }
-
-    private static long le(byte[] b) {
-        long v = 0;
-        for (int i = b.length - 1; i >= 0; i--) {
-            v = v << 8 | (b[i] & 0xff);
-        }
-        return v;
-    }
-
-    private static byte[] bytes(long value, int n) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = (byte) (value >>> (8 * i));
-        }
-        return b;
     }
 }

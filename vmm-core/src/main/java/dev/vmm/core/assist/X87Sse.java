@@ -46,18 +46,18 @@ final class X87Sse {
             case 0xd9 -> {
                 if (mem && insn.digit() == 5) {
                     ByteBuffer f = cpu.fxsave();
-                    f.putShort(FCW, (short) le(cpu.read(cpu.linear(insn.memory(), insn.length()), 2)));
+                    f.putShort(FCW, (short) cpu.readLe(cpu.linear(insn.memory(), insn.length()), 2));
                     cpu.fpuChanged();
                     return "fldcw";
                 }
                 if (mem && insn.digit() == 7) {
-                    cpu.write(cpu.linear(insn.memory(), insn.length()), bytes(cpu.fxsave().getShort(FCW), 2));
+                    cpu.writeLe(cpu.linear(insn.memory(), insn.length()), cpu.fxsave().getShort(FCW), 2);
                     return "fnstcw";
                 }
             }
             case 0xdd -> {
                 if (mem && insn.digit() == 7) {
-                    cpu.write(cpu.linear(insn.memory(), insn.length()), bytes(cpu.fxsave().getShort(FSW), 2));
+                    cpu.writeLe(cpu.linear(insn.memory(), insn.length()), cpu.fxsave().getShort(FSW), 2);
                     return "fnstsw";
                 }
             }
@@ -79,14 +79,14 @@ final class X87Sse {
                             return fxrstor(cpu, at, insn.operandSize() == 8);
                         }
                         case 2 -> {
-                            int value = (int) le(cpu.read(at, 4));
+                            int value = (int) cpu.readLe(at, 4);
                             checkMxcsr(cpu, value);
                             cpu.fxsave().putInt(MXCSR, value);
                             cpu.fpuChanged();
                             return "ldmxcsr";
                         }
                         case 3 -> {
-                            cpu.write(at, bytes(cpu.fxsave().getInt(MXCSR), 4));
+                            cpu.writeLe(at, cpu.fxsave().getInt(MXCSR), 4);
                             return "stmxcsr";
                         }
                         default -> { }
@@ -210,21 +210,5 @@ final class X87Sse {
             cpu.fpuChanged();
         }
         return name;
-    }
-
-    private static long le(byte[] b) {
-        long v = 0;
-        for (int i = b.length - 1; i >= 0; i--) {
-            v = v << 8 | (b[i] & 0xff);
-        }
-        return v;
-    }
-
-    private static byte[] bytes(long value, int n) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = (byte) (value >>> (8 * i));
-        }
-        return b;
     }
 }
