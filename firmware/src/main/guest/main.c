@@ -213,7 +213,9 @@ static void run_scenario(const char *scenario) {
     if (starts_with(scenario, "loop:")) {
         /* Instruction throughput: N iterations of a 2-instruction loop, no exits. */
         uint64_t n = parse_u64(scenario + 5);
-        __asm__ volatile("1: dec %0; jnz 1b" : "+r"(n) : : "cc");
+        if (n != 0) {   /* dec would wrap 0 to 2^64 - 1 */
+            __asm__ volatile("1: dec %0; jnz 1b" : "+r"(n) : : "cc");
+        }
         return;
     }
     if (starts_with(scenario, "exit:")) {

@@ -40,6 +40,12 @@ class TestGuestBootTest {
     }
 
     @Test
+    void theLoopScenarioEndsForEveryCountIncludingZero() throws Exception {
+        assertThat(TestVm.run(1, "loop:0", new StringBuilder())).isEqualTo(new StopReason.GuestExit(0));
+        assertThat(TestVm.run(1, "loop:1000", new StringBuilder())).isEqualTo(new StopReason.GuestExit(0));
+    }
+
+    @Test
     void aTripleFaultStopsTheVmWithRegisters() throws Exception {
         StopReason reason = TestVm.run(2, "triple-fault", new StringBuilder());
         assertThat(reason).isInstanceOfSatisfying(StopReason.GuestFault.class, f -> {

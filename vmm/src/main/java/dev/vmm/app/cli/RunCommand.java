@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code vmm run}: build a VM, run it until it stops, exit with the guest's status. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Boot a VM. Without --firmware it boots the embedded test guest.",
-            "Exit status: the guest's (debug-exit device), 0 on power-off, 3 if the guest crashed, 1 on a VMM error."})
+            "Exit status: the guest's (debug-exit device), 0 on power-off or reset, 3 if the guest crashed, 1 on a VMM error, 128 + N after signal N."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--firmware", paramLabel = "FILE", description = "Firmware image mapped to end at 4 GiB (OVMF.fd, a BIOS).")
     Path firmware;
