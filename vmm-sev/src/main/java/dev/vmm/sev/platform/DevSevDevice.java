@@ -7,9 +7,12 @@ import dev.vmm.core.sys.Syscalls;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The real device: {@code /dev/sev} of the ccp driver. Opened read-write when allowed, else read-only:
- * the status and ID commands work on a read-only fd, the ones that change the platform get EPERM from
- * the kernel, which then names the cause.
+ * The real device: {@code /dev/sev} of the ccp driver. Opened read-write when allowed, else read-only.
+ * Linux 6.12's {@code sev_ioctl} checks write access per command, not by whether it changes the
+ * platform: FACTORY_RESET, PEK_GEN, PDH_GEN, PEK_CERT_IMPORT, SNP_SET_CONFIG, SNP_VLEK_LOAD and also
+ * PEK_CSR (which changes nothing) get EPERM on a read-only fd, PDH_CERT_EXPORT only while the platform
+ * is UNINIT (the kernel would INIT it); PLATFORM_STATUS, GET_ID, GET_ID2, SNP_PLATFORM_STATUS and
+ * SNP_COMMIT (which does change the platform: no rollback below the running firmware) work on either.
  */
 public final class DevSevDevice implements SevDevice {
     public static final String PATH = "/dev/sev";

@@ -163,8 +163,35 @@ public final class DevSevPlatform implements SevPlatform {
                     .put("len", PlatformLayouts.SEV_USER_DATA_SNP_VLEK_LOAD.byteSize())
                     .put("vlek_wrapped_version", 0)
                     .put("vlek_wrapped_address", arena.allocateFrom(JAVA_BYTE, wrappedHashstick).address());
-            run(PlatformCommand.SNP_VLEK_LOAD, load.address(), null);
+            Outcome o = call(PlatformCommand.SNP_VLEK_LOAD, load.address());
+            if (o.failed()) {
+                throw o.result() == -Errno.EINVAL && o.firmwareError() == 0 ? o.exception(vlekLoadEinvalCause())
+                        : o.exception(null);
+            }
         }
+    }
+
+    /**
+     * Why the kernel refused SNP_VLEK_LOAD with EINVAL before calling the firmware, with this struct
+     * well-formed: SNP is not initialised, or the kernel lacks the 2025 fix that gave SNP_VLEK_LOAD a
+     * buffer length in sev_cmd_buffer_len() (plain 6.12 does). SNP_PLATFORM_STATUS tells them apart.
+     */
+    private String vlekLoadEinvalCause() {
+        String fix = "the kernel lacks \"crypto: ccp - Fix checks for SNP_VLEK_LOAD input buffer length\" (mainline "
+                + "2025; Linux 6.12 has it only as a backport) and refused before calling the firmware: dmesg then "
+                + "shows a WARNING in __sev_do_cmd_locked";
+        Outcome probe;
+        try (Arena arena = Arena.ofConfined()) {
+            probe = call(PlatformCommand.SNP_PLATFORM_STATUS,
+                    SevStruct.allocate(arena, PlatformLayouts.SEV_USER_DATA_SNP_STATUS).address());
+        }
+        if (!probe.failed()) {
+            return "SNP is initialised (SNP_PLATFORM_STATUS answers), so " + fix;
+        }
+        if (probe.result() == -Errno.EINVAL && probe.firmwareError() == 0) {
+            return "SNP is not initialised (SNP_PLATFORM_STATUS is refused with EINVAL too)";
+        }
+        return "either SNP is not initialised, or " + fix;
     }
 
     @Override

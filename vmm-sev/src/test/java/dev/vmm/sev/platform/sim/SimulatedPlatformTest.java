@@ -243,6 +243,26 @@ class SimulatedPlatformTest {
         assertThat(platform.status().state()).isEqualTo(PlatformState.INIT);
     }
 
+    /** sev_ioctl_do_snp_commit has no write check in Linux 6.12, although SNP_COMMIT changes the platform. */
+    @Test
+    void snpCommitNeedsNoWriteAccess() {
+        DevSevPlatform readOnly = new DevSevPlatform(new SimulatedSevDevice(firmware, false));
+        readOnly.snpCommit();
+        assertThat(firmware.committedTcb()).isEqualTo(SimulatedSevFirmware.INSTALLED_TCB);
+        assertThat(readOnly.snpStatus().reportedTcb()).isEqualTo(SimulatedSevFirmware.INSTALLED_TCB);
+    }
+
+    /** GET_ID2 on SEV firmware below API 0.16: the kernel's own ENOTSUPP (524), which libc cannot name. */
+    @Test
+    void getIdOnOldFirmwareNamesTheKernelsEnotsupp() {
+        DevSevPlatform old = new DevSevPlatform(PatchedSevDevice.refusing(new SimulatedSevDevice(firmware, true),
+                dev.vmm.sev.platform.PlatformCommand.SEV_GET_ID2, Errno.ENOTSUPP));
+        assertThatThrownBy(old::getId).isInstanceOfSatisfying(PspException.class, e -> {
+            assertThat(e.errno()).isEqualTo(524);
+            assertThat(e.getMessage()).startsWith("SEV_GET_ID2: ENOTSUPP (kernel-internal: not supported by this firmware/kernel)");
+        });
+    }
+
     @Test
     void getIdIsTheChipsSixtyFourBytes() {
         byte[] id = platform.getId();
@@ -296,6 +316,34 @@ class SimulatedPlatformTest {
         assertThat(platform.snpStatus().vlekEnabled()).isFalse();
         platform.vlekLoad(mine);
         assertThat(platform.snpStatus().vlekEnabled()).isTrue();
+    }
+
+    /** Linux 6.12 without the 2025 buffer length fix: EINVAL from __sev_do_cmd_locked, the firmware never asked. */
+    @Test
+    void vlekLoadEinvalOnAKernelWithoutTheLengthFixSaysSo() {
+        DevSevPlatform unfixed = new DevSevPlatform(new SimulatedSevDevice(firmware, true, false));
+        byte[] mine = SimulatedVlekWrap.wrapFor(firmware, unfixed.snpStatus().reportedTcb(), random);
+        assertThatThrownBy(() -> unfixed.vlekLoad(mine)).isInstanceOfSatisfying(PspException.class, e -> {
+            assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+            assertThat(e.firmwareError()).isZero();
+            assertThat(e.getMessage()).startsWith("SNP_VLEK_LOAD: EINVAL")
+                    .contains("SNP is initialised (SNP_PLATFORM_STATUS answers)")
+                    .contains("crypto: ccp - Fix checks for SNP_VLEK_LOAD input buffer length")
+                    .contains("WARNING in __sev_do_cmd_locked");
+        });
+        assertThat(firmware.vlekLoaded).isFalse();
+        platform.vlekLoad(mine);
+        assertThat(firmware.vlekLoaded).as("the same hashstick through a fixed kernel").isTrue();
+    }
+
+    @Test
+    void vlekLoadEinvalBeforeSnpInitNamesThatCause() {
+        firmware.snpInitialized = false;
+        byte[] mine = SimulatedVlekWrap.wrapFor(firmware, firmware.reportedTcb, random);
+        assertThatThrownBy(() -> platform.vlekLoad(mine)).isInstanceOfSatisfying(PspException.class, e -> {
+            assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+            assertThat(e.getMessage()).contains("SNP is not initialised").doesNotContain("__sev_do_cmd_locked");
+        });
     }
 
     @Test
