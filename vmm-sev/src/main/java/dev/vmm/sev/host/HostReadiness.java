@@ -189,7 +189,7 @@ public final class HostReadiness {
         }
         SevPlatform platform;
         try {
-            platform = new DevSevPlatform(DevSevDevice.open(paths.sevDevice().toString()));
+            platform = new DevSevPlatform(DevSevDevice.open(paths.sevDevice().toString(), paths.procCpuinfo()));
         } catch (PlatformException e) {
             checks.add(HostCheck.fail("/dev/sev", e.getMessage(), "run as root or grant this user read-write access to "
                     + paths.sevDevice(), true));

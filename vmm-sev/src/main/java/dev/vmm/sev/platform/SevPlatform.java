@@ -1,5 +1,7 @@
 package dev.vmm.sev.platform;
 
+import dev.vmm.sev.tcb.TcbLayout;
+
 /**
  * The SEV platform management commands of {@code /dev/sev} (linux/psp-sev.h, SEV API chapter "Platform
  * Management", SNP ABI "Platform Management"). Every command fails with a {@link dev.vmm.sev.psp.PspException}
@@ -13,6 +15,9 @@ public interface SevPlatform extends AutoCloseable {
     String description();
 
     boolean isSimulated();
+
+    /** The layout of every TCB_VERSION the SNP commands read and write: the CPU generation's. */
+    TcbLayout tcbLayout();
 
     PlatformStatus status();
 

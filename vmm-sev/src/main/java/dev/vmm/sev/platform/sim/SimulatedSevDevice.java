@@ -13,6 +13,7 @@ import dev.vmm.sev.platform.SevCertificate;
 import dev.vmm.sev.platform.SevDevice;
 import dev.vmm.sev.platform.SnpPlatformStatus;
 import dev.vmm.sev.psp.FirmwareError;
+import dev.vmm.sev.tcb.TcbLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 
@@ -58,7 +59,19 @@ public final class SimulatedSevDevice implements SevDevice {
 
     @Override
     public String description() {
-        return "simulated /dev/sev (SIMULATED: no AMD Secure Processor; keys and chip ID are the simulator's)";
+        return "simulated /dev/sev (SIMULATED " + firmware.product() + ": no AMD Secure Processor; keys and chip ID are "
+                + "the simulator's)";
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** The layout of the CPU generation the simulated chip declares. */
+    @Override
+    public TcbLayout tcbLayout() {
+        return firmware.product().tcbLayout();
     }
 
     @Override

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.vmm.sev.platform.PlatformCommand;
 import dev.vmm.sev.platform.SevDevice;
+import dev.vmm.sev.tcb.TcbLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.function.Consumer;
 
@@ -60,6 +61,16 @@ public final class PatchedSevDevice implements SevDevice {
     @Override
     public boolean isSimulated() {
         return inner.isSimulated();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return inner.isWritable();
+    }
+
+    @Override
+    public TcbLayout tcbLayout() {
+        return inner.tcbLayout();
     }
 
     @Override
