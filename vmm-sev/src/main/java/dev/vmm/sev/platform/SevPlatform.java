@@ -21,7 +21,12 @@ public interface SevPlatform extends AutoCloseable {
 
     PlatformStatus status();
 
-    /** Needs SNP to be initialised (the kernel does it at boot when kvm_amd.sev_snp is on); EINVAL otherwise. */
+    /**
+     * Needs SNP to be initialised; EINVAL otherwise. On Linux 6.12 the ccp driver initialises it when it
+     * probes, whatever kvm_amd's parameters, if the kernel enabled SNP host support (CPU, RMP table
+     * reserved by the BIOS, IOMMU on with SNP) and the SEV firmware API is 1.51 or later (below that it
+     * leaves SNP off without an error). Later kernels moved the initialisation to kvm_amd's load.
+     */
     SnpPlatformStatus snpStatus();
 
     /** Clears the owner, regenerates PEK and PDH (the platform becomes self-owned). EBUSY while WORKING. */

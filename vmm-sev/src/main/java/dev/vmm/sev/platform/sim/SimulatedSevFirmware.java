@@ -208,6 +208,11 @@ public final class SimulatedSevFirmware {
         return chipId.clone();
     }
 
+    /** Whether the kernel ran SNP_INIT (the ccp driver does at probe when the host allows): false models a host where it did not. */
+    public void snpInitialized(boolean initialized) {
+        snpInitialized = initialized;
+    }
+
     /** The CPU generation this chip stands for, which fixes its TCB layout. */
     public Product product() {
         return product;
