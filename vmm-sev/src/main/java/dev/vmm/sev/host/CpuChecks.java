@@ -16,7 +16,7 @@ final class CpuChecks {
             + "(Milan or later) host";
     private static final String NOT_AMD_HINT = "SEV-SNP needs an AMD EPYC (Milan or later) host";
     /** SNP needs memory encryption enabled (SYSCFG MemEncryptionModEn), not SME in use by the host kernel. */
-    private static final String SME_NOTE = "informational: SNP needs SYSCFG MemEncryptionModEn (checked below), "
+    private static final String SME_NOTE = "informational: SNP needs SYSCFG MemEncryptionModEn, checked below, "
             + "not SME";
     private static final String READ_THE_CPU = "modprobe cpuid (as root) to read the CPU's own bit";
 
