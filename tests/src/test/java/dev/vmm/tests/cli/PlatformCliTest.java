@@ -102,6 +102,30 @@ class PlatformCliTest {
         assertThat(after.get("reported_tcb").get("raw").asText()).isEqualTo(current);
     }
 
+    /** A Turin platform's TCBs are in the Turin layout: valid ones there set Milan's reserved bytes 2..5. */
+    @Test
+    void aTurinPlatformTakesTurinTcbs(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("turin.properties");
+        JsonNode before = JSON.readTree(sim(state, "platform", "snp-status", "--product", "turin", "--json").stdout());
+        assertThat(before.get("platform").asText()).contains("SIMULATED Turin");
+        JsonNode current = before.get("current_tcb");
+        assertThat(current.get("layout").asText()).isEqualTo("Turin");
+        assertThat(current.get("fmc").asInt()).isEqualTo(1);
+        assertThat(current.get("snp").asInt()).isEqualTo(4);
+        assertThat(current.get("raw").asText()).isEqualTo("0x5100000004010101");
+
+        VmmProcess lower = sim(state, "platform", "snp-set-config", "--reported-tcb", "0x5000000003010101");
+        assertThat(lower.status()).as(lower.stderr()).isZero();
+        assertThat(lower.stdout()).contains("fmc 1, bl 1, tee 1, snp 3, ucode 80 (Turin layout)");
+        VmmProcess milanShaped = sim(state, "platform", "snp-set-config", "--reported-tcb", "0x7308000000000003");
+        assertThat(milanShaped.status()).isEqualTo(1);
+        assertThat(milanShaped.stderr()).contains("sets reserved bits 0x0008000000000000")
+                .contains("bytes 4..6 of a TCB version are reserved in the Turin layout");
+        VmmProcess other = sim(state, "platform", "status", "--product", "genoa");
+        assertThat(other.status()).isEqualTo(1);
+        assertThat(other.stderr()).contains("holds a simulated Turin platform");
+    }
+
     @Test
     void theHostsDevSevIsUsedByDefault() throws Exception {
         VmmProcess r = VmmProcess.run("platform", "status");

@@ -27,6 +27,12 @@ public final class Errno {
     @CName("ENOTTY") public static final int ENOTTY = 25;
     @CName("ENOSPC") public static final int ENOSPC = 28;
     @CName("EOPNOTSUPP") public static final int EOPNOTSUPP = 95;
+    /**
+     * The kernel-internal ENOTSUPP of include/linux/errno.h, which some drivers leak to user space (the
+     * ccp driver's GET_ID on SEV firmware below API 0.16). No UAPI header and no libc knows it.
+     */
+    public static final int ENOTSUPP = 524;
+    private static final String ENOTSUPP_TEXT = "kernel-internal: not supported by this firmware/kernel";
 
     /** Linked on first use: only error paths need the texts. */
     private static final class Texts {
@@ -40,11 +46,17 @@ public final class Errno {
 
     /** For example {@code "ENOENT (No such file or directory)"}. */
     public static String describe(int errno) {
+        if (errno == ENOTSUPP) {
+            return "ENOTSUPP (" + ENOTSUPP_TEXT + ")";
+        }
         return name(errno) + " (" + cString(Texts.STRERROR, errno) + ")";
     }
 
     /** The symbolic name, for example {@code "EINTR"}; {@code "errno N"} when libc has none. */
     public static String name(int errno) {
+        if (errno == ENOTSUPP) {
+            return "ENOTSUPP";
+        }
         String name = cString(Texts.STRERRORNAME_NP, errno);
         return name == null ? "errno " + errno : name;
     }

@@ -36,12 +36,8 @@ final class ReportParser {
         TcbLayout layout;
         if (cpuid.isPresent()) {
             product = cpuid.get().product();
-            layout = switch (cpuid.get().family()) {
-                case 0x19 -> TcbLayout.MILAN_GENOA;
-                case 0x1a -> TcbLayout.TURIN;
-                default -> throw r.error(CPUID_FAM_ID, "CPUID_FAM_ID", String.format(
-                        "family 0x%x is not an SEV-SNP processor family (0x19 or 0x1a)", cpuid.get().family()));
-            };
+            layout = TcbLayout.forCpuFamily(cpuid.get().family()).orElseThrow(() -> r.error(CPUID_FAM_ID, "CPUID_FAM_ID",
+                    String.format("family 0x%x is not an SEV-SNP processor family (0x19 or 0x1a)", cpuid.get().family())));
         } else {
             product = hint.isPresent() ? hint : ChipIds.turinShaped(r.slice(CHIP_ID, CHIP_ID_SIZE)) ? Optional.of(Product.TURIN)
                     : Optional.empty();

@@ -8,6 +8,7 @@ import dev.vmm.sev.platform.DevSevDevice;
 import dev.vmm.sev.platform.DevSevPlatform;
 import dev.vmm.sev.platform.PlatformException;
 import dev.vmm.sev.platform.PlatformStatus;
+import dev.vmm.sev.platform.SevDevice;
 import dev.vmm.sev.platform.SevPlatform;
 import dev.vmm.sev.platform.SnpPlatformStatus;
 import dev.vmm.sev.psp.PspException;
@@ -33,13 +34,29 @@ public final class HostReadiness {
     static final long MSR_RMP_BASE = 0xC0010132L;
     static final long MSR_RMP_END = 0xC0010133L;
 
-    private static final String BIOS_HINT = "enable SMEE, SEV-SNP and the RMP table in the BIOS of an AMD EPYC "
-            + "(Milan or later) host";
+    /** The lowest SEV firmware API the ccp driver initialises SNP with (SNP_MIN_API_MAJOR/MINOR in sev-dev.c). */
+    static final int SNP_MIN_API_MAJOR = 1;
+    static final int SNP_MIN_API_MINOR = 51;
+
+    private static final String BIOS_HINT = CpuChecks.BIOS_HINT;
+
+    /** What answers SEV_ISSUE_CMD for {@code paths.sevDevice()}: the ccp driver's device, in tests a simulated one. */
+    @FunctionalInterface
+    interface SevOpener {
+        /** @throws PlatformException when it cannot be opened */
+        SevDevice open(HostPaths paths);
+    }
 
     private final HostPaths paths;
+    private final SevOpener sevOpener;
 
     public HostReadiness(HostPaths paths) {
+        this(paths, p -> DevSevDevice.open(p.sevDevice().toString(), p.procCpuinfo()));
+    }
+
+    HostReadiness(HostPaths paths, SevOpener sevOpener) {
         this.paths = paths;
+        this.sevOpener = sevOpener;
     }
 
     /** Every check, in the order of the output. */
@@ -53,8 +70,7 @@ public final class HostReadiness {
             kvmProblem = e.getMessage();
         }
         try {
-            CpuFacts cpu = CpuFacts.probe(paths, kvm);
-            cpuChecks(cpu, checks);
+            checks.addAll(CpuChecks.of(CpuFacts.probe(paths, kvm)));
             msrChecks(checks);
             kvmChecks(kvm, kvmProblem, checks);
             Optional<SnpPlatformStatus> snp = firmwareChecks(checks);
@@ -70,49 +86,6 @@ public final class HostReadiness {
     /** Whether SNP guests can be launched: no required check failed. */
     public static boolean snpLaunchable(List<HostCheck> checks) {
         return checks.stream().noneMatch(HostCheck::blocksSnp);
-    }
-
-    private void cpuChecks(CpuFacts cpu, List<HostCheck> checks) {
-        boolean amd = cpu.vendor().equals("AuthenticAMD");
-        checks.add(amd ? HostCheck.pass("CPU vendor", "AuthenticAMD (" + cpu.source() + ")", true)
-                : HostCheck.fail("CPU vendor", cpu.vendor() + " (" + cpu.source() + "): SEV is an AMD feature",
-                        "SEV-SNP needs an AMD EPYC (Milan or later) host", true));
-        String[][] bits = {{"0", "sme", "SME"}, {"1", "sev", "SEV"}, {"3", "sev_es", "SEV-ES"}, {"4", "sev_snp", "SEV-SNP"}};
-        for (String[] b : bits) {
-            String name = "CPUID " + b[2];
-            Optional<Boolean> on = cpu.eaxBit(Integer.parseInt(b[0]), b[1]);
-            String where = cpu.leaf().isPresent() ? "CPUID 0x8000001F EAX bit " + b[0]
-                    : "/proc/cpuinfo flag '" + b[1] + "'";
-            if (on.isEmpty()) {
-                checks.add(HostCheck.fail(name, cpu.whyNoLeaf(), amd ? BIOS_HINT : "SEV-SNP needs an AMD EPYC host", true));
-            } else if (on.get()) {
-                checks.add(HostCheck.pass(name, where + " set", true));
-            } else {
-                checks.add(HostCheck.fail(name, where + " clear" + (cpu.leaf().isEmpty() ? " (" + cpu.whyNoLeaf() + ")" : ""),
-                        amd ? BIOS_HINT : "SEV-SNP needs an AMD EPYC host", true));
-            }
-        }
-        if (cpu.leaf().isEmpty()) {
-            checks.add(HostCheck.skip("C-bit position", "needs CPUID 0x8000001F: " + cpu.whyNoLeaf(), true));
-            checks.add(HostCheck.skip("Encrypted guests", "needs CPUID 0x8000001F: " + cpu.whyNoLeaf(), true));
-            return;
-        }
-        int[] r = cpu.leaf().get();
-        int cbit = r[1] & 0x3f;
-        int reduction = r[1] >>> 6 & 0x3f;
-        checks.add(cbit != 0 ? HostCheck.pass("C-bit position", "bit " + cbit + ", physical address space reduced by "
-                + reduction + " bits (EBX)", true)
-                : HostCheck.fail("C-bit position", "EBX reports no C-bit", BIOS_HINT, true));
-        long guests = Integer.toUnsignedLong(r[2]);
-        long minSevAsid = Integer.toUnsignedLong(r[3]);
-        if (guests == 0 || minSevAsid <= 1) {
-            checks.add(HostCheck.fail("Encrypted guests", guests + " simultaneous encrypted guests (ECX), minimum SEV ASID "
-                    + minSevAsid + " (EDX): no ASID is left for SEV-ES and SNP guests",
-                    "raise 'SEV-ES ASID Space Limit' in the BIOS above 1", true));
-        } else {
-            checks.add(HostCheck.pass("Encrypted guests", guests + " simultaneous encrypted guests (ECX); SEV-ES/SNP ASIDs 1.."
-                    + (minSevAsid - 1) + ", SEV ASIDs " + minSevAsid + ".." + guests + " (EDX)", true));
-        }
     }
 
     private void msrChecks(List<HostCheck> checks) {
@@ -187,40 +160,67 @@ public final class HostReadiness {
             checks.add(HostCheck.skip("SNP firmware", "needs " + paths.sevDevice(), true));
             return Optional.empty();
         }
-        SevPlatform platform;
+        SevDevice device;
         try {
-            platform = new DevSevPlatform(DevSevDevice.open(paths.sevDevice().toString()));
+            device = sevOpener.open(paths);
         } catch (PlatformException e) {
-            checks.add(HostCheck.fail("/dev/sev", e.getMessage(), "run as root or grant this user read-write access to "
-                    + paths.sevDevice(), true));
+            checks.add(HostCheck.fail("/dev/sev", e.getMessage(), "run as root or grant this user read access to "
+                    + paths.sevDevice() + " (enough to launch guests)", true));
             checks.add(HostCheck.skip("SEV firmware", "needs " + paths.sevDevice(), false));
             checks.add(HostCheck.skip("SNP firmware", "needs " + paths.sevDevice(), true));
             return Optional.empty();
         }
-        try (platform) {
-            checks.add(deviceProblem.isEmpty() ? HostCheck.pass("/dev/sev", platform.description() + " opened", true)
-                    : HostCheck.fail("/dev/sev", deviceProblem.get(), "grant this user read-write access to "
-                    + paths.sevDevice() + " (commands that change the platform need it)", true));
+        try (SevPlatform platform = new DevSevPlatform(device)) {
+            // KVM takes /dev/sev only as proof of access (sev_issue_cmd_external_user checks f_op): read-only will do.
+            checks.add(HostCheck.pass("/dev/sev", device.isWritable() ? platform.description() + " opened read-write"
+                    : paths.sevDevice() + " opened read-only: enough to launch guests; the platform commands that change it "
+                    + "(factory-reset, pek-gen, pdh-gen, pek-csr, pek-cert-import, snp-set-config, vlek-load) need write "
+                    + "access", true));
+            Optional<PlatformStatus> sev = Optional.empty();
             try {
                 PlatformStatus s = platform.status();
                 checks.add(HostCheck.pass("SEV firmware", String.format("API %d.%d build %d, state %s, %d guests%s",
                         s.apiMajor(), s.apiMinor(), s.build(), s.state(), s.guestCount(),
                         s.sevEsInitialised() ? ", SEV-ES initialised" : ""), false));
-            } catch (PspException e) {
+                sev = Optional.of(s);
+            } catch (PspException | PlatformException e) {
                 checks.add(HostCheck.fail("SEV firmware", e.getMessage(), "check dmesg for ccp/SEV errors", false));
             }
             try {
                 SnpPlatformStatus s = platform.snpStatus();
                 checks.add(HostCheck.pass("SNP firmware", String.format("SNP API %d.%d build %d, state %s, current TCB %s",
-                        s.apiMajor(), s.apiMinor(), s.buildId(), s.state() == 1 ? "INIT" : "UNINIT", s.currentTcb()), true));
+                        s.apiMajor(), s.apiMinor(), s.buildId(), s.state() == 1 ? "INIT" : "UNINIT",
+                        s.currentTcb().describe()), true));
                 return Optional.of(s);
             } catch (PspException e) {
                 checks.add(HostCheck.fail("SNP firmware", e.getMessage() + (e.errno() == dev.vmm.core.sys.Errno.EINVAL
-                        ? " (the kernel has not initialised SNP)" : ""),
-                        "boot with SNP enabled in the BIOS and kvm_amd.sev_snp=1; dmesg shows 'SEV-SNP' lines", true));
-                return Optional.empty();
+                        ? " (the kernel has not initialised SNP)" : ""), snpInitHint(sev), true));
+            } catch (PlatformException e) {
+                checks.add(HostCheck.fail("SNP firmware", e.getMessage(), "SNP_PLATFORM_STATUS answered, but its TCB "
+                        + "versions cannot be read without the host CPU's family", true));
             }
+            return Optional.empty();
         }
+    }
+
+    /**
+     * Why SNP may not be initialised. On Linux 6.12 the ccp driver runs SNP_INIT when it probes
+     * (sev_pci_init), whatever kvm_amd's parameters: if the kernel enabled SNP host support (CPU, BIOS
+     * RMP table, IOMMU with SNP) and the SEV firmware API is 1.51 or later; below that it leaves SNP off
+     * without a word at the default log level.
+     */
+    static String snpInitHint(Optional<PlatformStatus> sev) {
+        if (sev.isPresent() && (sev.get().apiMajor() < SNP_MIN_API_MAJOR
+                || sev.get().apiMajor() == SNP_MIN_API_MAJOR && sev.get().apiMinor() < SNP_MIN_API_MINOR)) {
+            return String.format("SEV firmware API %d.%d is below %d.%d, the least the ccp driver initialises SNP with "
+                    + "(it then leaves SNP off silently): update the SEV firmware (a BIOS update, or "
+                    + "amd/amd_sev_famXXh_modelYYh.sbin under /lib/firmware, loaded when ccp probes)", sev.get().apiMajor(),
+                    sev.get().apiMinor(), SNP_MIN_API_MAJOR, SNP_MIN_API_MINOR);
+        }
+        return "the ccp driver initialises SNP when it probes (Linux 6.12, whatever kvm_amd's parameters), if SNP and "
+                + "the RMP table are enabled in the BIOS, the IOMMU is on with SNP support (no iommu=off or "
+                + "amd_iommu=off) and the SEV firmware API is " + SNP_MIN_API_MAJOR + "." + SNP_MIN_API_MINOR
+                + " or later; `dmesg | grep -i SEV-SNP` shows 'failed to INIT' or why SNP was turned off";
     }
 
     private HostCheck rmpCheck(Optional<SnpPlatformStatus> snp) {
@@ -236,24 +236,13 @@ public final class HostReadiness {
                     : HostCheck.fail("RMP table", String.format("RMP_BASE 0x%x, RMP_END 0x%x: no RMP table reserved",
                             base.get(), end.get()), BIOS_HINT, true);
         }
-        Optional<String> iomem = iomemRmp();
-        if (iomem.isPresent()) {
-            return HostCheck.pass("RMP table", paths.procIomem() + ": " + iomem.get(), true);
-        }
-        return HostCheck.skip("RMP table", "no SNP platform status, " + msrUnavailableShort() + ", and no RMP entry in "
-                + paths.procIomem(), true);
+        // No /proc/iomem entry to fall back on: the kernel registers no resource for the RMP table.
+        return HostCheck.skip("RMP table", "no SNP platform status, and " + msrUnavailableShort()
+                + " (dmesg | grep -i 'RMP table' shows the range the kernel found)", true);
     }
 
     private String msrUnavailableShort() {
         return Files.exists(paths.msrDevice()) ? "RMP_BASE/RMP_END unreadable" : "no " + paths.msrDevice();
-    }
-
-    private Optional<String> iomemRmp() {
-        try (Stream<String> lines = Files.lines(paths.procIomem())) {
-            return lines.filter(l -> l.contains("RMP")).map(String::trim).findFirst();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return Optional.empty();
-        }
     }
 
     /** The KVM modules that are loaded (kvm_intel, kvm_pvm, ...), to say what KVM is here instead. */

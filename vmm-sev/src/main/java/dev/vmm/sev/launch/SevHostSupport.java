@@ -26,13 +26,17 @@ public final class SevHostSupport {
         return problems;
     }
 
-    /** Why {@code sevDevice} cannot be used, if it cannot. */
+    /**
+     * Why {@code sevDevice} cannot be used to launch guests, if it cannot. Read access is enough: KVM
+     * takes the fd only as proof of access to the SEV firmware (sev_issue_cmd_external_user checks that
+     * it is /dev/sev, not how it was opened).
+     */
     public static Optional<String> sevDeviceProblem(Path sevDevice) {
         if (!Files.exists(sevDevice)) {
             return Optional.of(sevDevice + " does not exist (no SEV firmware driver: ccp/psp)");
         }
-        if (!Files.isReadable(sevDevice) || !Files.isWritable(sevDevice)) {
-            return Optional.of(sevDevice + " is not readable and writable by this user");
+        if (!Files.isReadable(sevDevice)) {
+            return Optional.of(sevDevice + " is not readable by this user (read access is enough to launch guests)");
         }
         return Optional.empty();
     }

@@ -4,36 +4,46 @@ import dev.vmm.core.sys.Errno;
 import dev.vmm.core.sys.Fd;
 import dev.vmm.core.sys.SysException;
 import dev.vmm.core.sys.Syscalls;
+import dev.vmm.sev.tcb.TcbLayout;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 
 /**
- * The real device: {@code /dev/sev} of the ccp driver. Opened read-write when allowed, else read-only:
- * the status and ID commands work on a read-only fd, the ones that change the platform get EPERM from
- * the kernel, which then names the cause.
+ * The real device: {@code /dev/sev} of the ccp driver. Opened read-write when allowed, else read-only.
+ * Linux 6.12's {@code sev_ioctl} checks write access per command, not by whether it changes the
+ * platform: FACTORY_RESET, PEK_GEN, PDH_GEN, PEK_CERT_IMPORT, SNP_SET_CONFIG, SNP_VLEK_LOAD and also
+ * PEK_CSR (which changes nothing) get EPERM on a read-only fd, PDH_CERT_EXPORT only while the platform
+ * is UNINIT (the kernel would INIT it); PLATFORM_STATUS, GET_ID, GET_ID2, SNP_PLATFORM_STATUS and
+ * SNP_COMMIT (which does change the platform: no rollback below the running firmware) work on either.
  */
 public final class DevSevDevice implements SevDevice {
     public static final String PATH = "/dev/sev";
 
     private final Fd fd;
     private final boolean writable;
+    private final Path cpuinfo;
 
-    private DevSevDevice(Fd fd, boolean writable) {
+    private DevSevDevice(Fd fd, boolean writable, Path cpuinfo) {
         this.fd = fd;
         this.writable = writable;
+        this.cpuinfo = cpuinfo;
     }
 
     public static DevSevDevice open() {
-        return open(PATH);
+        return open(PATH, HostCpuFamily.PROC_CPUINFO);
     }
 
-    /** @throws PlatformException naming the path and the way out when it cannot be opened */
-    public static DevSevDevice open(String path) {
+    /**
+     * @param cpuinfo where the host CPU's family is read, which tells the firmware's TCB layout
+     * @throws PlatformException naming the path and the way out when it cannot be opened
+     */
+    public static DevSevDevice open(String path, Path cpuinfo) {
         try {
-            return new DevSevDevice(Syscalls.open(path, Syscalls.O_RDWR), true);
+            return new DevSevDevice(Syscalls.open(path, Syscalls.O_RDWR), true, cpuinfo);
         } catch (SysException e) {
             if (e.errno() == Errno.EACCES || e.errno() == Errno.EPERM) {
                 try {
-                    return new DevSevDevice(Syscalls.open(path, Syscalls.O_RDONLY), false);
+                    return new DevSevDevice(Syscalls.open(path, Syscalls.O_RDONLY), false, cpuinfo);
                 } catch (SysException ignored) {
                     // Report the read-write failure: that is the access the user should grant.
                 }
@@ -55,6 +65,17 @@ public final class DevSevDevice implements SevDevice {
     @Override
     public String description() {
         return PATH + (writable ? "" : " (read-only)");
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** The host CPU generation's layout; read when asked, so that SEV-only hosts never need one. */
+    @Override
+    public TcbLayout tcbLayout() {
+        return HostCpuFamily.tcbLayout(cpuinfo);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.vmm.core.sys.Errno;
 import dev.vmm.sev.kvm.SevStruct;
 import dev.vmm.sev.psp.FirmwareError;
 import dev.vmm.sev.psp.PspException;
+import dev.vmm.sev.tcb.TcbLayout;
 import dev.vmm.sev.tcb.TcbVersion;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +28,7 @@ public final class DevSevPlatform implements SevPlatform {
         this.device = device;
     }
 
-    /** The host's {@code /dev/sev}. */
+    /** The host's {@code /dev/sev}, its TCB layout that of the host CPU's family. */
     public static DevSevPlatform open() {
         return new DevSevPlatform(DevSevDevice.open());
     }
@@ -40,6 +41,11 @@ public final class DevSevPlatform implements SevPlatform {
     @Override
     public boolean isSimulated() {
         return device.isSimulated();
+    }
+
+    @Override
+    public TcbLayout tcbLayout() {
+        return device.tcbLayout();
     }
 
     @Override
@@ -57,11 +63,11 @@ public final class DevSevPlatform implements SevPlatform {
         try (Arena arena = Arena.ofConfined()) {
             SevStruct s = SevStruct.allocate(arena, PlatformLayouts.SEV_USER_DATA_SNP_STATUS);
             run(PlatformCommand.SNP_PLATFORM_STATUS, s.address(), null);
+            TcbLayout layout = device.tcbLayout();
             return new SnpPlatformStatus((int) s.get("api_major"), (int) s.get("api_minor"), (int) s.get("state"),
                     s.get("is_rmp_initialized") != 0, s.get("build_id"), s.get("mask_chip_id") != 0,
                     s.get("mask_chip_key") != 0, s.get("vlek_en") != 0, s.get("guest_count"),
-                    TcbVersion.of(s.get("current_tcb_version"), SnpPlatformStatus.TCB_LAYOUT),
-                    TcbVersion.of(s.get("reported_tcb_version"), SnpPlatformStatus.TCB_LAYOUT));
+                    TcbVersion.of(s.get("current_tcb_version"), layout), TcbVersion.of(s.get("reported_tcb_version"), layout));
         }
     }
 
@@ -142,6 +148,12 @@ public final class DevSevPlatform implements SevPlatform {
 
     @Override
     public void snpSetConfig(SnpConfig config) {
+        TcbLayout layout = device.tcbLayout();
+        if (config.reportedTcb().layout() != layout) {
+            // Its raw bytes would put the SPLs where this firmware does not read them.
+            throw new PlatformException("reported TCB " + config.reportedTcb().describe() + " is not in this platform's "
+                    + layout.label() + " layout");
+        }
         try (Arena arena = Arena.ofConfined()) {
             SevStruct c = SevStruct.allocate(arena, PlatformLayouts.SEV_USER_DATA_SNP_CONFIG)
                     .put("reported_tcb", config.reportedTcb().raw())
@@ -163,8 +175,35 @@ public final class DevSevPlatform implements SevPlatform {
                     .put("len", PlatformLayouts.SEV_USER_DATA_SNP_VLEK_LOAD.byteSize())
                     .put("vlek_wrapped_version", 0)
                     .put("vlek_wrapped_address", arena.allocateFrom(JAVA_BYTE, wrappedHashstick).address());
-            run(PlatformCommand.SNP_VLEK_LOAD, load.address(), null);
+            Outcome o = call(PlatformCommand.SNP_VLEK_LOAD, load.address());
+            if (o.failed()) {
+                throw o.result() == -Errno.EINVAL && o.firmwareError() == 0 ? o.exception(vlekLoadEinvalCause())
+                        : o.exception(null);
+            }
         }
+    }
+
+    /**
+     * Why the kernel refused SNP_VLEK_LOAD with EINVAL before calling the firmware, with this struct
+     * well-formed: SNP is not initialised, or the kernel lacks the 2025 fix that gave SNP_VLEK_LOAD a
+     * buffer length in sev_cmd_buffer_len() (plain 6.12 does). SNP_PLATFORM_STATUS tells them apart.
+     */
+    private String vlekLoadEinvalCause() {
+        String fix = "the kernel lacks \"crypto: ccp - Fix checks for SNP_VLEK_LOAD input buffer length\" (mainline "
+                + "2025; Linux 6.12 has it only as a backport) and refused before calling the firmware: dmesg then "
+                + "shows a WARNING in __sev_do_cmd_locked";
+        Outcome probe;
+        try (Arena arena = Arena.ofConfined()) {
+            probe = call(PlatformCommand.SNP_PLATFORM_STATUS,
+                    SevStruct.allocate(arena, PlatformLayouts.SEV_USER_DATA_SNP_STATUS).address());
+        }
+        if (!probe.failed()) {
+            return "SNP is initialised (SNP_PLATFORM_STATUS answers), so " + fix;
+        }
+        if (probe.result() == -Errno.EINVAL && probe.firmwareError() == 0) {
+            return "SNP is not initialised (SNP_PLATFORM_STATUS is refused with EINVAL too)";
+        }
+        return "either SNP is not initialised, or " + fix;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.vmm.sev.platform;
 
+import dev.vmm.sev.tcb.TcbLayout;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -16,6 +17,15 @@ public interface SevDevice extends AutoCloseable {
 
     /** For messages; a simulated device says so. */
     String description();
+
+    /** Whether it was opened for writing: the commands that change the platform need it (EPERM otherwise). */
+    boolean isWritable();
+
+    /**
+     * The TCB_VERSION layout of the firmware behind it, which follows the CPU generation; a
+     * {@link PlatformException} when it cannot be told.
+     */
+    TcbLayout tcbLayout();
 
     boolean isSimulated();
 

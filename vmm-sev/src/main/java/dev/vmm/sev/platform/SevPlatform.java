@@ -1,5 +1,7 @@
 package dev.vmm.sev.platform;
 
+import dev.vmm.sev.tcb.TcbLayout;
+
 /**
  * The SEV platform management commands of {@code /dev/sev} (linux/psp-sev.h, SEV API chapter "Platform
  * Management", SNP ABI "Platform Management"). Every command fails with a {@link dev.vmm.sev.psp.PspException}
@@ -14,9 +16,17 @@ public interface SevPlatform extends AutoCloseable {
 
     boolean isSimulated();
 
+    /** The layout of every TCB_VERSION the SNP commands read and write: the CPU generation's. */
+    TcbLayout tcbLayout();
+
     PlatformStatus status();
 
-    /** Needs SNP to be initialised (the kernel does it at boot when kvm_amd.sev_snp is on); EINVAL otherwise. */
+    /**
+     * Needs SNP to be initialised; EINVAL otherwise. On Linux 6.12 the ccp driver initialises it when it
+     * probes, whatever kvm_amd's parameters, if the kernel enabled SNP host support (CPU, RMP table
+     * reserved by the BIOS, IOMMU on with SNP) and the SEV firmware API is 1.51 or later (below that it
+     * leaves SNP off without an error). Later kernels moved the initialisation to kvm_amd's load.
+     */
     SnpPlatformStatus snpStatus();
 
     /** Clears the owner, regenerates PEK and PDH (the platform becomes self-owned). EBUSY while WORKING. */

@@ -106,8 +106,8 @@ class HostReadinessTest {
         Files.writeString(params.resolve("sev"), "Y\n");
         Files.writeString(params.resolve("sev_es"), "Y\n");
         Files.writeString(params.resolve("sev_snp"), "N\n");
-        HostPaths paths = new HostPaths(cpuid, msr, dir.resolve("cpuinfo"), dir.resolve("iomem"), dir.resolve("module"),
-                dir.resolve("no-kvm"), dir.resolve("no-sev"));
+        HostPaths paths = new HostPaths(cpuid, msr, dir.resolve("cpuinfo"), dir.resolve("module"), dir.resolve("no-kvm"),
+                dir.resolve("no-sev"));
 
         List<HostCheck> checks = new HostReadiness(paths).run();
         Map<String, HostCheck> c = byName(checks);
@@ -115,6 +115,7 @@ class HostReadinessTest {
         for (String f : List.of("CPUID SME", "CPUID SEV", "CPUID SEV-ES", "CPUID SEV-SNP")) {
             assertThat(c.get(f).verdict()).as(f).isEqualTo(HostCheck.Verdict.PASS);
         }
+        assertThat(c.get("CPUID SME").required()).as("SNP needs SYSCFG MemEncryptionModEn, not SME").isFalse();
         assertThat(c.get("C-bit position").detail()).startsWith("bit 51, physical address space reduced by 5 bits");
         assertThat(c.get("Encrypted guests").detail()).contains("1006 simultaneous").contains("SEV-ES/SNP ASIDs 1..99");
         assertThat(c.get("SYSCFG memory encryption").verdict()).isEqualTo(HostCheck.Verdict.PASS);
@@ -136,8 +137,8 @@ class HostReadinessTest {
         put(cpuid, 0, 0x10, 0x68747541, 0x444d4163, 0x69746e65);
         put(cpuid, 0x80000000L, 0x80000021, 0, 0, 0);
         put(cpuid, 0x8000001FL, 0b11011, 47, 509, 1);
-        HostPaths paths = new HostPaths(cpuid, dir.resolve("msr"), dir.resolve("cpuinfo"), dir.resolve("iomem"),
-                dir.resolve("module"), dir.resolve("no-kvm"), dir.resolve("no-sev"));
+        HostPaths paths = new HostPaths(cpuid, dir.resolve("msr"), dir.resolve("cpuinfo"), dir.resolve("module"),
+                dir.resolve("no-kvm"), dir.resolve("no-sev"));
         HostCheck asids = byName(new HostReadiness(paths).run()).get("Encrypted guests");
         assertThat(asids.verdict()).isEqualTo(HostCheck.Verdict.FAIL);
         assertThat(asids.detail()).contains("minimum SEV ASID 1").contains("no ASID is left");

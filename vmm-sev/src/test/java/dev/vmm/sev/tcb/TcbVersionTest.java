@@ -21,6 +21,16 @@ class TcbVersionTest {
     }
 
     @Test
+    void theCpuFamilyPicksTheLayout() {
+        assertThat(TcbLayout.forCpuFamily(0x19)).hasValue(TcbLayout.MILAN_GENOA);
+        assertThat(TcbLayout.forCpuFamily(0x1a)).hasValue(TcbLayout.TURIN);
+        assertThat(TcbLayout.forCpuFamily(0x17)).as("Rome: SEV-ES, no SNP").isEmpty();
+        assertThat(TcbLayout.forCpuFamily(6)).isEmpty();
+        assertThat(TcbLayout.MILAN_GENOA.reservedBytes()).isEqualTo("bytes 2..5");
+        assertThat(TcbLayout.TURIN.reservedBytes()).isEqualTo("bytes 4..6");
+    }
+
+    @Test
     void turinLayout() {
         TcbVersion t = TcbVersion.of(0x5100000004010101L, TcbLayout.TURIN);
         assertThat(t).isEqualTo(TcbVersion.turin(1, 1, 1, 4, 81));

@@ -10,6 +10,7 @@ import dev.vmm.sev.platform.SevCertificate;
 import dev.vmm.sev.platform.SevPlatform;
 import dev.vmm.sev.platform.SnpConfig;
 import dev.vmm.sev.platform.SnpPlatformStatus;
+import dev.vmm.sev.tcb.TcbLayout;
 import dev.vmm.sev.tcb.TcbVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -243,7 +244,8 @@ public final class PlatformCommand {
     @Command(name = "snp-set-config", description = "SNP_SET_CONFIG: reported TCB and attestation report masking.")
     static final class SnpSetConfig extends Sub {
         @Option(names = "--reported-tcb", required = true, paramLabel = "HEX",
-                description = "TCB version for attestation reports, 64-bit hex (not above the current TCB).")
+                description = "TCB version for attestation reports, 64-bit hex in the platform's layout (Milan/Genoa "
+                        + "or Turin, by CPU generation; not above the current TCB).")
         String reportedTcb;
 
         @Option(names = "--mask-chip-id", description = "Leave the chip ID out of attestation reports.")
@@ -261,11 +263,13 @@ public final class PlatformCommand {
             } catch (NumberFormatException e) {
                 throw new ConfigException("--reported-tcb: '" + reportedTcb + "' is not a 64-bit hex number");
             }
-            if (SnpPlatformStatus.TCB_LAYOUT.reservedBits(raw) != 0) {
+            TcbLayout layout = platform.tcbLayout();
+            if (layout.reservedBits(raw) != 0) {
                 throw new ConfigException(String.format("--reported-tcb: 0x%016x sets reserved bits 0x%016x "
-                        + "(bytes 2..5 of a TCB version are reserved)", raw, SnpPlatformStatus.TCB_LAYOUT.reservedBits(raw)));
+                        + "(%s of a TCB version are reserved in the %s layout of this platform)", raw,
+                        layout.reservedBits(raw), layout.reservedBytes(), layout.label()));
             }
-            TcbVersion tcb = TcbVersion.of(raw, SnpPlatformStatus.TCB_LAYOUT);
+            TcbVersion tcb = TcbVersion.of(raw, layout);
             platform.snpSetConfig(new SnpConfig(tcb, maskChipId, maskChipKey));
             out.put("reported_tcb", tcb(tcb));
             out.put("mask_chip_id", maskChipId);
@@ -291,6 +295,8 @@ public final class PlatformCommand {
     static Map<String, Object> tcb(TcbVersion t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("raw", String.format("0x%016x", t.raw()));
+        m.put("layout", t.layout().label());
+        t.fmc().ifPresent(fmc -> m.put("fmc", fmc));
         m.put("bootloader", t.bootLoader());
         m.put("tee", t.tee());
         m.put("snp", t.snp());

@@ -1,6 +1,7 @@
 package dev.vmm.app.cli;
 
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.sev.attest.Product;
 import dev.vmm.sev.platform.DevSevPlatform;
 import dev.vmm.sev.platform.SevPlatform;
 import dev.vmm.sev.platform.sim.SimulatedPlatformStore;
@@ -24,6 +25,11 @@ public final class PlatformOptions {
                     + "(default: ~/.vmm/simulated-sev-platform.properties).")
     Path state;
 
+    @Option(names = "--product", paramLabel = "milan|genoa|turin|venice",
+            description = "The CPU generation a new simulated platform stands for, which fixes its TCB layout "
+                    + "(default: milan). The host's /dev/sev follows the host CPU.")
+    String product;
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -39,14 +45,20 @@ public final class PlatformOptions {
     Opened open() {
         switch (psp) {
             case "kvm" -> {
-                if (state != null) {
-                    throw new ConfigException("--state is for --psp simulated");
+                if (state != null || product != null) {
+                    throw new ConfigException((state != null ? "--state" : "--product") + " is for --psp simulated");
                 }
                 return new Opened(DevSevPlatform.open(), null, null);
             }
             case "simulated" -> {
+                Product wanted = product == null ? Product.MILAN : Product.byName(product).orElseThrow(() ->
+                        new ConfigException("--product: '" + product + "' is not milan, genoa, turin or venice"));
                 SimulatedPlatformStore store = new SimulatedPlatformStore(stateFile());
-                SimulatedSevFirmware fw = store.loadOrManufacture(new SecureRandom());
+                SimulatedSevFirmware fw = store.loadOrManufacture(new SecureRandom(), wanted);
+                if (product != null && fw.product() != wanted) {
+                    throw new ConfigException("--product " + product + ": " + store.file() + " holds a simulated "
+                            + fw.product() + " platform; use another --state file for a " + wanted + " one");
+                }
                 return new Opened(new DevSevPlatform(new SimulatedSevDevice(fw, true)), store, fw);
             }
             default -> throw new ConfigException("--psp: '" + psp + "' is not kvm or simulated");

@@ -107,7 +107,8 @@ public final class ConfidentialMachine {
         if (config.psp() == PspKind.SIMULATED) {
             psp = new SimulatedPsp(memory, attributes);
         } else {
-            Fd sev = Syscalls.open(SevHostSupport.SEV_DEVICE.toString(), Syscalls.O_RDWR);
+            // Read-only will do: KVM only checks that the fd is /dev/sev (sev_issue_cmd_external_user).
+            Fd sev = Syscalls.open(SevHostSupport.SEV_DEVICE.toString(), Syscalls.O_RDONLY);
             owned.add(sev);
             psp = new KvmPsp(new KvmSevTransport(vm, sev), legacyInit);
         }

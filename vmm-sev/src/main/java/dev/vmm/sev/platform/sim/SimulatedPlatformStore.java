@@ -1,9 +1,10 @@
 package dev.vmm.sev.platform.sim;
 
+import dev.vmm.sev.attest.Product;
 import dev.vmm.sev.platform.PlatformException;
 import dev.vmm.sev.platform.PlatformState;
 import dev.vmm.sev.platform.SevCertificate;
-import dev.vmm.sev.platform.SnpPlatformStatus;
+import dev.vmm.sev.tcb.TcbLayout;
 import dev.vmm.sev.tcb.TcbVersion;
 import java.io.IOException;
 import java.io.Reader;
@@ -14,9 +15,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * Keeps a simulated platform in a properties file between runs, so that consecutive {@code vmm platform
@@ -34,10 +37,15 @@ public final class SimulatedPlatformStore {
         return file;
     }
 
-    /** The platform in the file, or a newly manufactured one when the file does not exist yet. */
+    /** The platform in the file, or a newly manufactured Milan one when the file does not exist yet. */
     public SimulatedSevFirmware loadOrManufacture(SecureRandom random) {
+        return loadOrManufacture(random, Product.MILAN);
+    }
+
+    /** The platform in the file (of whatever product it holds), or a newly manufactured {@code forNew}. */
+    public SimulatedSevFirmware loadOrManufacture(SecureRandom random, Product forNew) {
         if (!Files.exists(file)) {
-            return SimulatedSevFirmware.manufacture(random);
+            return SimulatedSevFirmware.manufacture(random, forNew);
         }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
@@ -45,7 +53,7 @@ public final class SimulatedPlatformStore {
         } catch (IOException | IllegalArgumentException e) {
             throw new PlatformException(file + ": cannot read the simulated platform state: " + e.getMessage(), e);
         }
-        SimulatedSevFirmware fw = new SimulatedSevFirmware(random);
+        SimulatedSevFirmware fw = new SimulatedSevFirmware(random, product(p));
         fw.chipId = hex(p, "chip_id", SimulatedSevFirmware.CHIP_ID_SIZE);
         fw.chipSecret = hex(p, "chip_secret", 32);
         fw.cek = keys(p, "cek");
@@ -60,9 +68,10 @@ public final class SimulatedPlatformStore {
         fw.sevGuests = count(p, "sev_guests");
         fw.snpInitialized = bool(p, "snp_initialized");
         fw.snpGuests = count(p, "snp_guests");
-        fw.currentTcb = tcb(p, "current_tcb");
-        fw.committedTcb = tcb(p, "committed_tcb");
-        fw.reportedTcb = tcb(p, "reported_tcb");
+        TcbLayout layout = fw.product().tcbLayout();
+        fw.currentTcb = tcb(p, "current_tcb", layout);
+        fw.committedTcb = tcb(p, "committed_tcb", layout);
+        fw.reportedTcb = tcb(p, "reported_tcb", layout);
         fw.maskChipId = bool(p, "mask_chip_id");
         fw.maskChipKey = bool(p, "mask_chip_key");
         fw.vlekLoaded = bool(p, "vlek_loaded");
@@ -77,6 +86,7 @@ public final class SimulatedPlatformStore {
         Properties p = new Properties();
         HexFormat hex = HexFormat.of();
         p.setProperty("chip_id", hex.formatHex(fw.chipId));
+        p.setProperty("product", fw.product().kdsName());
         p.setProperty("chip_secret", hex.formatHex(fw.chipSecret));
         putKeys(p, "cek", fw.cek);
         if (fw.oca != null) {
@@ -174,14 +184,25 @@ public final class SimulatedPlatformStore {
         }
     }
 
-    private TcbVersion tcb(Properties p, String key) {
+    /** The chip's CPU generation; files written before it was recorded hold Milan chips, the only kind then. */
+    private Product product(Properties p) {
+        String name = p.getProperty("product");
+        if (name == null) {
+            return Product.MILAN;
+        }
+        return Product.byName(name.trim()).orElseThrow(() -> new PlatformException(file + ": product is '" + name.trim()
+                + "', not one of " + Arrays.stream(Product.values()).map(Product::kdsName).collect(Collectors.joining(", "))));
+    }
+
+    private TcbVersion tcb(Properties p, String key, TcbLayout layout) {
         String v = value(p, key);
         try {
             long raw = Long.parseUnsignedLong(v.startsWith("0x") ? v.substring(2) : v, 16);
-            if (SnpPlatformStatus.TCB_LAYOUT.reservedBits(raw) != 0) {
-                throw new PlatformException(file + ": " + key + " " + v + " sets reserved TCB bits");
+            if (layout.reservedBits(raw) != 0) {
+                throw new PlatformException(file + ": " + key + " " + v + " sets reserved TCB bits (" + layout.reservedBytes()
+                        + " of the " + layout.label() + " layout)");
             }
-            return TcbVersion.of(raw, SnpPlatformStatus.TCB_LAYOUT);
+            return TcbVersion.of(raw, layout);
         } catch (NumberFormatException e) {
             throw new PlatformException(file + ": " + key + " is not a hex TCB version: " + v);
         }

@@ -13,6 +13,7 @@ import dev.vmm.sev.platform.SevCertificate;
 import dev.vmm.sev.platform.SevDevice;
 import dev.vmm.sev.platform.SnpPlatformStatus;
 import dev.vmm.sev.psp.FirmwareError;
+import dev.vmm.sev.tcb.TcbLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 
@@ -20,10 +21,16 @@ import java.lang.foreign.StructLayout;
  * SIMULATED {@code /dev/sev}: takes the same {@code struct sev_issue_cmd} bytes as the real ioctl, reads
  * the command's struct and buffers through the user pointers in it, and answers as the ccp driver of
  * Linux 6.12 (drivers/crypto/ccp/sev-dev.c, {@code sev_ioctl}) would in front of
- * {@link SimulatedSevFirmware}: EPERM for state-changing commands on a read-only open, the implicit INIT
- * before PEK/PDH commands and SHUTDOWN before FACTORY_RESET, EBUSY for FACTORY_RESET while WORKING,
- * EINVAL for SNP commands before SNP_INIT, and EIO with the firmware's status in {@code error} when the
- * firmware refuses.
+ * {@link SimulatedSevFirmware}: EPERM on a read-only open for the commands the kernel checks write
+ * access for (see {@link dev.vmm.sev.platform.DevSevDevice}; SNP_COMMIT is not one of them), the
+ * implicit INIT before PEK/PDH commands and SHUTDOWN before FACTORY_RESET, EBUSY for FACTORY_RESET while
+ * WORKING, EINVAL for SNP commands before SNP_INIT, and EIO with the firmware's status in {@code error}
+ * when the firmware refuses.
+ *
+ * <p>By default it is a kernel with the 2025 fix "crypto: ccp - Fix checks for SNP_VLEK_LOAD input
+ * buffer length": plain 6.12 has no SNP_VLEK_LOAD case in {@code sev_cmd_buffer_len()}, so
+ * {@code __sev_do_cmd_locked()} warns and answers EINVAL without calling the firmware. The
+ * three-argument constructor models that kernel too.
  */
 public final class SimulatedSevDevice implements SevDevice {
     /** The kernel's SEV_FW_BLOB_MAX_SIZE. */
@@ -32,11 +39,18 @@ public final class SimulatedSevDevice implements SevDevice {
 
     private final SimulatedSevFirmware firmware;
     private final boolean writable;
+    private final boolean vlekLoadLengthFixed;
 
     /** @param writable whether the device counts as opened O_RDWR */
     public SimulatedSevDevice(SimulatedSevFirmware firmware, boolean writable) {
+        this(firmware, writable, true);
+    }
+
+    /** @param vlekLoadLengthFixed false: a 6.12 kernel without the SNP_VLEK_LOAD buffer length fix */
+    public SimulatedSevDevice(SimulatedSevFirmware firmware, boolean writable, boolean vlekLoadLengthFixed) {
         this.firmware = firmware;
         this.writable = writable;
+        this.vlekLoadLengthFixed = vlekLoadLengthFixed;
     }
 
     public SimulatedSevFirmware firmware() {
@@ -45,7 +59,19 @@ public final class SimulatedSevDevice implements SevDevice {
 
     @Override
     public String description() {
-        return "simulated /dev/sev (SIMULATED: no AMD Secure Processor; keys and chip ID are the simulator's)";
+        return "simulated /dev/sev (SIMULATED " + firmware.product() + ": no AMD Secure Processor; keys and chip ID are "
+                + "the simulator's)";
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** The layout of the CPU generation the simulated chip declares. */
+    @Override
+    public TcbLayout tcbLayout() {
+        return firmware.product().tcbLayout();
     }
 
     @Override
@@ -192,8 +218,13 @@ public final class SimulatedSevDevice implements SevDevice {
                         || in.get("vlek_wrapped_version") != 0) {
                     throw new KernelError(Errno.EINVAL);
                 }
-                firmware.vlekLoad(copyIn(in.get("vlek_wrapped_address"),
-                        PlatformLayouts.SEV_USER_DATA_SNP_WRAPPED_VLEK_HASHSTICK.byteSize()));
+                byte[] hashstick = copyIn(in.get("vlek_wrapped_address"),
+                        PlatformLayouts.SEV_USER_DATA_SNP_WRAPPED_VLEK_HASHSTICK.byteSize());
+                if (!vlekLoadLengthFixed) {
+                    // WARN_ON_ONCE(!data != !buf_len) in __sev_do_cmd_locked: buffer length 0 for a command with data.
+                    throw new KernelError(Errno.EINVAL);
+                }
+                firmware.vlekLoad(hashstick);
             }
             default -> throw new KernelError(Errno.EINVAL);
         }

@@ -7,6 +7,7 @@ import static dev.vmm.sev.platform.SevCertificate.USAGE_OCA;
 import static dev.vmm.sev.platform.SevCertificate.USAGE_PDH;
 import static dev.vmm.sev.platform.SevCertificate.USAGE_PEK;
 
+import dev.vmm.sev.attest.Product;
 import dev.vmm.sev.platform.PdhCertExport;
 import dev.vmm.sev.platform.PlatformState;
 import dev.vmm.sev.platform.PlatformStatus;
@@ -14,6 +15,7 @@ import dev.vmm.sev.platform.SevCertificate;
 import dev.vmm.sev.platform.SevCertificateException;
 import dev.vmm.sev.platform.SnpPlatformStatus;
 import dev.vmm.sev.psp.FirmwareError;
+import dev.vmm.sev.tcb.TcbLayout;
 import dev.vmm.sev.tcb.TcbVersion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,6 +44,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Guests: {@link #activateGuest}/{@link #deactivateGuest} stand for the ACTIVATE/DECOMMISSION that
  * KVM issues for each guest; the per-VM {@code SimulatedPsp} does not report to this model, so the
  * guest count here is the model's own.
+ *
+ * <p>It declares the CPU generation it stands for ({@link Product}, Milan unless manufactured as
+ * another), and its TCB values are in that generation's layout, as a real chip's are.
  */
 public final class SimulatedSevFirmware {
     /** The simulated firmware: API 1.55, build 21 (as SimulatedPsp reports). */
@@ -49,11 +54,8 @@ public final class SimulatedSevFirmware {
     public static final int API_MINOR = 55;
     public static final int BUILD = 21;
     public static final int CHIP_ID_SIZE = 64;
-    /** SIMULATED TCB values, in the Milan/Genoa layout: what the installed firmware is, and what was committed. */
-    static final TcbVersion INSTALLED_TCB = TcbVersion.milanGenoa(4, 0, 22, 213);
-    static final TcbVersion FIRST_COMMITTED_TCB = TcbVersion.milanGenoa(3, 0, 8, 115);
-
     private final SecureRandom random;
+    private final Product product;
     // Fused (persisted) chip identity.
     byte[] chipId;
     byte[] chipSecret;
@@ -72,20 +74,39 @@ public final class SimulatedSevFirmware {
     boolean snpInitialized = true;
     int snpGuests;
     // SNP TCB and configuration.
-    TcbVersion currentTcb = INSTALLED_TCB;
-    TcbVersion committedTcb = FIRST_COMMITTED_TCB;
-    TcbVersion reportedTcb = FIRST_COMMITTED_TCB;
+    TcbVersion currentTcb;
+    TcbVersion committedTcb;
+    TcbVersion reportedTcb;
     boolean maskChipId;
     boolean maskChipKey;
     boolean vlekLoaded;
 
-    SimulatedSevFirmware(SecureRandom random) {
+    SimulatedSevFirmware(SecureRandom random, Product product) {
         this.random = random;
+        this.product = product;
+        currentTcb = installedTcb(product);
+        committedTcb = firstCommittedTcb(product);
+        reportedTcb = committedTcb;
     }
 
-    /** A new simulated chip: fresh chip ID and secret, CEK, and a self-owned OCA, PEK and PDH. */
+    /** SIMULATED: the TCB of the firmware a new chip of {@code product} runs, in its generation's layout. */
+    static TcbVersion installedTcb(Product product) {
+        return product.tcbLayout() == TcbLayout.TURIN ? TcbVersion.turin(1, 1, 1, 4, 81) : TcbVersion.milanGenoa(4, 0, 22, 213);
+    }
+
+    /** SIMULATED: the TCB a new chip of {@code product} has committed, below {@link #installedTcb}. */
+    static TcbVersion firstCommittedTcb(Product product) {
+        return product.tcbLayout() == TcbLayout.TURIN ? TcbVersion.turin(1, 1, 1, 3, 72) : TcbVersion.milanGenoa(3, 0, 8, 115);
+    }
+
+    /** A new simulated Milan chip. */
     public static SimulatedSevFirmware manufacture(SecureRandom random) {
-        SimulatedSevFirmware fw = new SimulatedSevFirmware(random);
+        return manufacture(random, Product.MILAN);
+    }
+
+    /** A new simulated chip of {@code product}: fresh chip ID and secret, CEK, and a self-owned OCA, PEK and PDH. */
+    public static SimulatedSevFirmware manufacture(SecureRandom random, Product product) {
+        SimulatedSevFirmware fw = new SimulatedSevFirmware(random, product);
         fw.chipId = new byte[CHIP_ID_SIZE];
         random.nextBytes(fw.chipId);
         fw.chipSecret = new byte[32];
@@ -187,6 +208,16 @@ public final class SimulatedSevFirmware {
         return chipId.clone();
     }
 
+    /** Whether the kernel ran SNP_INIT (the ccp driver does at probe when the host allows): false models a host where it did not. */
+    public void snpInitialized(boolean initialized) {
+        snpInitialized = initialized;
+    }
+
+    /** The CPU generation this chip stands for, which fixes its TCB layout. */
+    public Product product() {
+        return product;
+    }
+
     // SNP platform commands.
 
     public SnpPlatformStatus snpPlatformStatus() {
@@ -207,10 +238,11 @@ public final class SimulatedSevFirmware {
      */
     public void snpConfig(long reportedTcbRaw, boolean maskChipId, boolean maskChipKey, boolean reservedSet) {
         requireSnp("SNP_CONFIG");
-        if (reservedSet || SnpPlatformStatus.TCB_LAYOUT.reservedBits(reportedTcbRaw) != 0) {
+        TcbLayout layout = product.tcbLayout();
+        if (reservedSet || layout.reservedBits(reportedTcbRaw) != 0) {
             throw new FirmwareFault(FirmwareError.INVALID_PARAM, "reserved fields must be zero");
         }
-        TcbVersion reported = TcbVersion.of(reportedTcbRaw, SnpPlatformStatus.TCB_LAYOUT);
+        TcbVersion reported = TcbVersion.of(reportedTcbRaw, layout);
         if (!reported.notAbove(currentTcb)) {
             throw new FirmwareFault(FirmwareError.INVALID_PARAM,
                     "reported TCB " + reported.describe() + " exceeds the current TCB " + currentTcb.describe());

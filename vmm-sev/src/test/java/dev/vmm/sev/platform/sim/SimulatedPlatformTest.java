@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vmm.core.sys.Errno;
+import dev.vmm.sev.attest.Product;
 import dev.vmm.sev.platform.DevSevPlatform;
 import dev.vmm.sev.platform.PdhCertExport;
+import dev.vmm.sev.platform.PlatformException;
 import dev.vmm.sev.platform.PlatformState;
 import dev.vmm.sev.platform.PlatformStatus;
 import dev.vmm.sev.platform.SevCertificate;
@@ -13,6 +15,7 @@ import dev.vmm.sev.platform.SnpConfig;
 import dev.vmm.sev.platform.SnpPlatformStatus;
 import dev.vmm.sev.psp.FirmwareError;
 import dev.vmm.sev.psp.PspException;
+import dev.vmm.sev.tcb.TcbLayout;
 import dev.vmm.sev.tcb.TcbVersion;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -243,6 +246,26 @@ class SimulatedPlatformTest {
         assertThat(platform.status().state()).isEqualTo(PlatformState.INIT);
     }
 
+    /** sev_ioctl_do_snp_commit has no write check in Linux 6.12, although SNP_COMMIT changes the platform. */
+    @Test
+    void snpCommitNeedsNoWriteAccess() {
+        DevSevPlatform readOnly = new DevSevPlatform(new SimulatedSevDevice(firmware, false));
+        readOnly.snpCommit();
+        assertThat(firmware.committedTcb()).isEqualTo(SimulatedSevFirmware.installedTcb(Product.MILAN));
+        assertThat(readOnly.snpStatus().reportedTcb()).isEqualTo(SimulatedSevFirmware.installedTcb(Product.MILAN));
+    }
+
+    /** GET_ID2 on SEV firmware below API 0.16: the kernel's own ENOTSUPP (524), which libc cannot name. */
+    @Test
+    void getIdOnOldFirmwareNamesTheKernelsEnotsupp() {
+        DevSevPlatform old = new DevSevPlatform(PatchedSevDevice.refusing(new SimulatedSevDevice(firmware, true),
+                dev.vmm.sev.platform.PlatformCommand.SEV_GET_ID2, Errno.ENOTSUPP));
+        assertThatThrownBy(old::getId).isInstanceOfSatisfying(PspException.class, e -> {
+            assertThat(e.errno()).isEqualTo(524);
+            assertThat(e.getMessage()).startsWith("SEV_GET_ID2: ENOTSUPP (kernel-internal: not supported by this firmware/kernel)");
+        });
+    }
+
     @Test
     void getIdIsTheChipsSixtyFourBytes() {
         byte[] id = platform.getId();
@@ -255,8 +278,8 @@ class SimulatedPlatformTest {
         SnpPlatformStatus before = platform.snpStatus();
         assertThat(before.state()).isEqualTo(1);
         assertThat(before.rmpInitialized()).isTrue();
-        assertThat(before.reportedTcb()).isEqualTo(SimulatedSevFirmware.FIRST_COMMITTED_TCB);
-        assertThat(before.currentTcb()).isEqualTo(SimulatedSevFirmware.INSTALLED_TCB);
+        assertThat(before.reportedTcb()).isEqualTo(SimulatedSevFirmware.firstCommittedTcb(Product.MILAN));
+        assertThat(before.currentTcb()).isEqualTo(SimulatedSevFirmware.installedTcb(Product.MILAN));
         platform.snpCommit();
         SnpPlatformStatus after = platform.snpStatus();
         assertThat(after.reportedTcb()).isEqualTo(before.currentTcb());
@@ -282,6 +305,29 @@ class SimulatedPlatformTest {
         assertThat(platform.snpStatus().maskChipId()).isFalse();
     }
 
+    /** A Turin chip's firmware reads and writes TCBs in the Turin layout: FMC in byte 0, SNP in byte 3. */
+    @Test
+    void aTurinPlatformSpeaksTheTurinLayout() {
+        SimulatedSevFirmware turinChip = SimulatedSevFirmware.manufacture(random, Product.TURIN);
+        DevSevPlatform turin = new DevSevPlatform(new SimulatedSevDevice(turinChip, true));
+        assertThat(turin.tcbLayout()).isEqualTo(TcbLayout.TURIN);
+        assertThat(platform.tcbLayout()).isEqualTo(TcbLayout.MILAN_GENOA);
+        SnpPlatformStatus s = turin.snpStatus();
+        assertThat(s.currentTcb()).isEqualTo(TcbVersion.turin(1, 1, 1, 4, 81));
+        assertThat(s.currentTcb().raw()).isEqualTo(0x5100000004010101L);
+        assertThat(s.reportedTcb().layout()).isEqualTo(TcbLayout.TURIN);
+
+        TcbVersion lower = TcbVersion.turin(1, 1, 1, 3, 81);
+        assertThat(TcbLayout.MILAN_GENOA.reservedBits(lower.raw())).as("reserved in the Milan layout").isNotZero();
+        turin.snpSetConfig(new SnpConfig(lower, false, false));
+        assertThat(turin.snpStatus().reportedTcb()).isEqualTo(lower);
+        assertThatThrownBy(() -> turin.snpSetConfig(new SnpConfig(TcbVersion.milanGenoa(0, 0, 0, 0), false, false)))
+                .isInstanceOf(PlatformException.class).hasMessageContaining("not in this platform's Turin layout");
+        assertFirmwareError(() -> turin.snpSetConfig(new SnpConfig(TcbVersion.turin(2, 1, 1, 4, 81), false, false)),
+                "SNP_SET_CONFIG", FirmwareError.INVALID_PARAM);
+        assertThat(turin.snpStatus().reportedTcb()).isEqualTo(lower);
+    }
+
     @Test
     void vlekLoadAcceptsOnlyAHashstickWrappedForThisChip() {
         SimulatedSevFirmware otherChip = SimulatedSevFirmware.manufacture(random);
@@ -298,6 +344,34 @@ class SimulatedPlatformTest {
         assertThat(platform.snpStatus().vlekEnabled()).isTrue();
     }
 
+    /** Linux 6.12 without the 2025 buffer length fix: EINVAL from __sev_do_cmd_locked, the firmware never asked. */
+    @Test
+    void vlekLoadEinvalOnAKernelWithoutTheLengthFixSaysSo() {
+        DevSevPlatform unfixed = new DevSevPlatform(new SimulatedSevDevice(firmware, true, false));
+        byte[] mine = SimulatedVlekWrap.wrapFor(firmware, unfixed.snpStatus().reportedTcb(), random);
+        assertThatThrownBy(() -> unfixed.vlekLoad(mine)).isInstanceOfSatisfying(PspException.class, e -> {
+            assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+            assertThat(e.firmwareError()).isZero();
+            assertThat(e.getMessage()).startsWith("SNP_VLEK_LOAD: EINVAL")
+                    .contains("SNP is initialised (SNP_PLATFORM_STATUS answers)")
+                    .contains("crypto: ccp - Fix checks for SNP_VLEK_LOAD input buffer length")
+                    .contains("WARNING in __sev_do_cmd_locked");
+        });
+        assertThat(firmware.vlekLoaded).isFalse();
+        platform.vlekLoad(mine);
+        assertThat(firmware.vlekLoaded).as("the same hashstick through a fixed kernel").isTrue();
+    }
+
+    @Test
+    void vlekLoadEinvalBeforeSnpInitNamesThatCause() {
+        firmware.snpInitialized = false;
+        byte[] mine = SimulatedVlekWrap.wrapFor(firmware, firmware.reportedTcb, random);
+        assertThatThrownBy(() -> platform.vlekLoad(mine)).isInstanceOfSatisfying(PspException.class, e -> {
+            assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+            assertThat(e.getMessage()).contains("SNP is not initialised").doesNotContain("__sev_do_cmd_locked");
+        });
+    }
+
     @Test
     void snpCommandsBeforeSnpInitAreEinvalFromTheKernel() {
         firmware.snpInitialized = false;
@@ -305,7 +379,7 @@ class SimulatedPlatformTest {
         assertErrno(platform::snpCommit, "SNP_COMMIT", Errno.EINVAL);
         assertErrno(() -> platform.snpSetConfig(new SnpConfig(TcbVersion.milanGenoa(0, 0, 0, 0), false, false)), "SNP_SET_CONFIG",
                 Errno.EINVAL);
-        assertThat(firmware.committedTcb()).isEqualTo(SimulatedSevFirmware.FIRST_COMMITTED_TCB);
+        assertThat(firmware.committedTcb()).isEqualTo(SimulatedSevFirmware.firstCommittedTcb(Product.MILAN));
     }
 
     @Test

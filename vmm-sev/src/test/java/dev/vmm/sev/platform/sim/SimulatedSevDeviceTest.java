@@ -9,6 +9,7 @@ import dev.vmm.core.sys.Errno;
 import dev.vmm.sev.platform.DevSevPlatform;
 import dev.vmm.sev.platform.SevDevice;
 import dev.vmm.sev.psp.FirmwareError;
+import dev.vmm.sev.tcb.TcbLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
@@ -112,6 +113,16 @@ class SimulatedSevDeviceTest {
             @Override
             public boolean isSimulated() {
                 return true;
+            }
+
+            @Override
+            public boolean isWritable() {
+                return true;
+            }
+
+            @Override
+            public TcbLayout tcbLayout() {
+                return device.tcbLayout();
             }
 
             @Override
