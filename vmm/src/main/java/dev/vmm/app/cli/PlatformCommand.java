@@ -44,6 +44,9 @@ public final class PlatformCommand {
         @Mixin
         PlatformOptions options = new PlatformOptions();
 
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 

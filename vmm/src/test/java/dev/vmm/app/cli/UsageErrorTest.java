@@ -26,4 +26,19 @@ class UsageErrorTest {
         // picocli names the first problem it meets: the unknown option, or a required one missing.
         assertThat(err.toString()).containsAnyOf("--no-such-option", "Missing required option");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "measure", "id-block", "attestation show", "attestation verify", "platform",
+        "platform status", "platform snp-set-config", "platform vlek-load", "host check"})
+    void everyCommandHasHelp(String command) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = VmmCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(new StringWriter(), true));
+        String[] words = command.split(" ");
+        String[] args = Arrays.copyOf(words, words.length + 1);
+        args[words.length] = "--help";
+        assertThat(cli.execute(args)).isZero();
+        assertThat(out.toString()).startsWith("Usage: vmm " + command);
+    }
 }
