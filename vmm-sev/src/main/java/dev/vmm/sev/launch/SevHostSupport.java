@@ -21,7 +21,7 @@ public final class SevHostSupport {
     public static List<String> missing(SevMode mode, Kvm kvm, Path sevDevice, Path kvmAmdParameters) {
         List<String> problems = new ArrayList<>();
         sevDeviceProblem(sevDevice).ifPresent(problems::add);
-        vmTypeProblem(mode, kvm.supportedVmTypes()).ifPresent(problems::add);
+        launchVmTypeProblem(mode, kvm.supportedVmTypes()).ifPresent(problems::add);
         problems.addAll(kvmAmdProblems(mode, kvmAmdParameters));
         return problems;
     }
@@ -39,6 +39,15 @@ public final class SevHostSupport {
             return Optional.of(sevDevice + " is not readable by this user (read access is enough to launch guests)");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why a {@code mode} guest cannot be launched, as far as KVM's VM types go. SNP needs its VM type.
+     * SEV and SEV-ES fall back to KVM_SEV_INIT / KVM_SEV_ES_INIT on a default-type VM, as QEMU does on
+     * kernels before 6.10 (no KVM_CAP_VM_TYPES), so a missing type is no problem for them.
+     */
+    public static Optional<String> launchVmTypeProblem(SevMode mode, long types) {
+        return mode == SevMode.SEV_SNP ? vmTypeProblem(mode, types) : Optional.empty();
     }
 
     /** Why KVM cannot make a VM of {@code mode}'s type, given its KVM_CAP_VM_TYPES bit mask. */
