@@ -9,20 +9,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-/** A usage error is status 1 in every subcommand, so that 2 keeps its meaning of "a check failed". */
+/** Every subcommand has help, and a usage error is status 1 in each, so that 2 keeps its meaning of "a check failed". */
 class UsageErrorTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
     @ParameterizedTest
     @ValueSource(strings = {"", "run", "measure", "id-block", "attestation show", "attestation verify",
         "platform", "platform status", "host", "host check"})
     void aBadCommandLineIsStatus1AndExplained(String command) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = VmmCommand.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] words = command.isEmpty() ? new String[0] : command.split(" ");
-        String[] args = Arrays.copyOf(words, words.length + 1);
-        args[words.length] = "--no-such-option";
-        assertThat(cli.execute(args)).isEqualTo(VmmCommand.USAGE_ERROR);
+        assertThat(execute(command, "--no-such-option")).isEqualTo(VmmCommand.USAGE_ERROR);
         // picocli names the first problem it meets: the unknown option, or a required one missing.
         assertThat(err.toString()).containsAnyOf("--no-such-option", "Missing required option");
     }
@@ -31,14 +27,18 @@ class UsageErrorTest {
     @ValueSource(strings = {"run", "measure", "id-block", "attestation show", "attestation verify", "platform",
         "platform status", "platform snp-set-config", "platform vlek-load", "host check"})
     void everyCommandHasHelp(String command) {
-        StringWriter out = new StringWriter();
+        assertThat(execute(command, "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: vmm " + command);
+    }
+
+    /** {@code vmm COMMAND OPTION}, with its output in {@link #out} and {@link #err}. */
+    private int execute(String command, String option) {
         CommandLine cli = VmmCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(new StringWriter(), true));
-        String[] words = command.split(" ");
+        cli.setErr(new PrintWriter(err, true));
+        String[] words = command.isEmpty() ? new String[0] : command.split(" ");
         String[] args = Arrays.copyOf(words, words.length + 1);
-        args[words.length] = "--help";
-        assertThat(cli.execute(args)).isZero();
-        assertThat(out.toString()).startsWith("Usage: vmm " + command);
+        args[words.length] = option;
+        return cli.execute(args);
     }
 }
