@@ -46,10 +46,7 @@ public final class Errno {
 
     /** For example {@code "ENOENT (No such file or directory)"}. */
     public static String describe(int errno) {
-        if (errno == ENOTSUPP) {
-            return "ENOTSUPP (" + ENOTSUPP_TEXT + ")";
-        }
-        return name(errno) + " (" + cString(Texts.STRERROR, errno) + ")";
+        return name(errno) + " (" + (errno == ENOTSUPP ? ENOTSUPP_TEXT : cString(Texts.STRERROR, errno)) + ")";
     }
 
     /** The symbolic name, for example {@code "EINTR"}; {@code "errno N"} when libc has none. */

@@ -142,9 +142,6 @@ public final class VcpuRunner {
             state = State.RUNNING;
             started.complete(null);
             while (state != State.FINISHED) {
-                if (!snapshots.isEmpty()) {
-                    serveSnapshots(captureState());
-                }
                 Command command = state == State.PAUSED ? mailbox.take() : mailbox.poll();
                 if (command != null) {
                     apply(command);
@@ -174,7 +171,7 @@ public final class VcpuRunner {
             case PAUSE -> state = State.PAUSED;
             case RESUME -> state = State.RUNNING;
             case FINISH -> state = State.FINISHED;
-            case SNAPSHOT -> { }
+            case SNAPSHOT -> serveSnapshots(captureState());
         }
     }
 

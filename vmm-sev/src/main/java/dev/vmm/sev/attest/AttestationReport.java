@@ -69,11 +69,6 @@ public record AttestationReport(
 
     /** Whether CHIP_ID is all zero, as the firmware writes it when MASK_CHIP_ID is set. */
     public boolean chipIdMasked() {
-        for (byte b : chipId) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
+        return ChipIds.allZero(chipId, 0, chipId.length);
     }
 }

@@ -22,6 +22,7 @@ public final class DevSevDevice implements SevDevice {
     private final Fd fd;
     private final boolean writable;
     private final Path cpuinfo;
+    private TcbLayout tcbLayout;
 
     private DevSevDevice(Fd fd, boolean writable, Path cpuinfo) {
         this.fd = fd;
@@ -75,7 +76,10 @@ public final class DevSevDevice implements SevDevice {
     /** The host CPU generation's layout; read when asked, so that SEV-only hosts never need one. */
     @Override
     public TcbLayout tcbLayout() {
-        return HostCpuFamily.tcbLayout(cpuinfo);
+        if (tcbLayout == null) {
+            tcbLayout = HostCpuFamily.tcbLayout(cpuinfo);
+        }
+        return tcbLayout;
     }
 
     @Override

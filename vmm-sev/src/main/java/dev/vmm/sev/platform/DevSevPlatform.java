@@ -19,8 +19,6 @@ import java.lang.foreign.StructLayout;
  * firmware answers a zero-length buffer with INVALID_LEN and writes the length it needs.
  */
 public final class DevSevPlatform implements SevPlatform {
-    /** The kernel's SEV_FW_BLOB_MAX_SIZE (16 KiB): longer blobs are refused with EFAULT. */
-    static final long BLOB_MAX = 0x4000;
 
     private final SevDevice device;
 
@@ -221,7 +219,7 @@ public final class DevSevPlatform implements SevPlatform {
 
     private static void requireLengths(PlatformCommand command, Outcome query, long... lengths) {
         for (long len : lengths) {
-            if (len == 0 || len > BLOB_MAX) {
+            if (len == 0 || len > PlatformLayouts.FW_BLOB_MAX_SIZE) {
                 if (query.failed() && query.firmwareError() != FirmwareError.INVALID_LEN.code()) {
                     throw query.exception("length query");
                 }

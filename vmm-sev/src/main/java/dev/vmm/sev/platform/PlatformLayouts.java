@@ -26,6 +26,12 @@ public final class PlatformLayouts {
 
     /** PLATFORM_STATUS {@code flags}: SEV-ES is initialised. */
     @CName("SEV_STATUS_FLAGS_CONFIG_ES") public static final int STATUS_FLAGS_CONFIG_ES = 0x100;
+    /**
+     * SEV_FW_BLOB_MAX_SIZE, the largest certificate or blob the kernel passes between user space and the
+     * firmware (16 KiB). It is in the kernel's include/linux/psp-sev.h, not the UAPI header, so the ABI
+     * check cannot compile against it.
+     */
+    public static final int FW_BLOB_MAX_SIZE = 0x4000;
 
     public static final StructLayout SEV_USER_DATA_STATUS = packed("sev_user_data_status",
             u8("api_major"), u8("api_minor"), u8("state"), u32("flags"), u8("build"), u32("guest_count"));

@@ -124,10 +124,7 @@ public final class AttestationVerifyCommand implements Callable<Integer> {
     }
 
     private Expected expected() {
-        boolean launchOptions = launch.cpuModel != null || launch.kernel != null || launch.initrd != null || launch.append != null
-                || launch.launchLog != null || spec.commandLine().getParseResult().hasMatchedOption("--guest-features")
-                || spec.commandLine().getParseResult().hasMatchedOption("--cpus");
-        if (firmware == null && launchOptions) {
+        if (firmware == null && LaunchOptions.anyGiven(spec.commandLine().getParseResult())) {
             throw new ConfigException("--cpus, --cpu-model, --guest-features, --kernel, --initrd, --append and --launch-log "
                     + "describe the launch to measure and need --firmware");
         }

@@ -14,7 +14,9 @@ import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code vmm id-block}: the guest owner's side of an SEV-SNP ID block. Signs the launch digest it
@@ -46,6 +48,9 @@ public final class IdBlockCommand implements Callable<Integer> {
 
     @Mixin
     LaunchOptions launch = new LaunchOptions();
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--id-key", required = true, paramLabel = "PEM",
             description = "P-384 private key that signs the ID block (PKCS#8 or SEC1 EC PRIVATE KEY).")
@@ -103,12 +108,10 @@ public final class IdBlockCommand implements Callable<Integer> {
     }
 
     private byte[] launchDigest() {
-        boolean measureOptions = launch.cpuModel != null || launch.kernel != null || launch.initrd != null
-                || launch.append != null || launch.launchLog != null;
         if (digest != null) {
-            if (firmware != null || measureOptions) {
+            if (firmware != null || LaunchOptions.anyGiven(spec.commandLine().getParseResult())) {
                 throw new ConfigException("--digest gives the launch digest: --firmware and the measure options "
-                        + "(--cpu-model, --kernel, ...) are for computing it instead");
+                        + "(--cpus, --cpu-model, --guest-features, --kernel, ...) are for computing it instead");
             }
             byte[] ld = Hex.parseBytes("--digest", digest);
             if (ld.length != IdBlock.LD_SIZE) {

@@ -4,7 +4,9 @@ import dev.vmm.app.config.ConfidentialConfig;
 import dev.vmm.app.config.Hex;
 import dev.vmm.app.config.IdBlockInput;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** The inputs of a launch measurement, shared by {@code run --confidential} and {@code measure}. */
 public final class LaunchOptions {
@@ -28,6 +30,15 @@ public final class LaunchOptions {
 
     @Option(names = "--launch-log", paramLabel = "FILE", description = "Write every measured range, in order, as JSON.")
     Path launchLog;
+
+    /**
+     * Whether the command line describes a launch to measure (these options, or {@code --cpus} of the
+     * command that has one); {@code id-block} and {@code attestation verify} take them only with --firmware.
+     */
+    static boolean anyGiven(ParseResult parsed) {
+        return Stream.of("--cpu-model", "--guest-features", "--kernel", "--initrd", "--append", "--launch-log", "--cpus")
+                .anyMatch(parsed::hasMatchedOption);
+    }
 
     long guestFeatures() {
         return Hex.parseLong("--guest-features", guestFeatures);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.config.Hex;
 import dev.vmm.sev.platform.PdhCertExport;
 import dev.vmm.sev.platform.PlatformStatus;
 import dev.vmm.sev.platform.SevCertificate;
@@ -167,9 +168,9 @@ public final class PlatformCommand {
             write(outFile, csr);
             out.put("file", outFile.toString());
             out.put("bytes", csr.length);
-            out.put("certificate", describe(SevCertificate.parse(csr, "PEK CSR")));
-            return String.format("PEK CSR: %d bytes written to %s%n  %s%n", csr.length, outFile,
-                    SevCertificate.parse(csr, "PEK CSR"));
+            SevCertificate certificate = SevCertificate.parse(csr, "PEK CSR");
+            out.put("certificate", describe(certificate));
+            return String.format("PEK CSR: %d bytes written to %s%n  %s%n", csr.length, outFile, certificate);
         }
     }
 
@@ -259,13 +260,7 @@ public final class PlatformCommand {
 
         @Override
         String run(SevPlatform platform, Map<String, Object> out) {
-            long raw;
-            try {
-                String hex = reportedTcb.startsWith("0x") || reportedTcb.startsWith("0X") ? reportedTcb.substring(2) : reportedTcb;
-                raw = Long.parseUnsignedLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw new ConfigException("--reported-tcb: '" + reportedTcb + "' is not a 64-bit hex number");
-            }
+            long raw = Hex.parseLong("--reported-tcb", reportedTcb);
             TcbLayout layout = platform.tcbLayout();
             if (layout.reservedBits(raw) != 0) {
                 throw new ConfigException(String.format("--reported-tcb: 0x%016x sets reserved bits 0x%016x "

@@ -31,6 +31,20 @@ class UsageErrorTest {
         assertThat(out.toString()).startsWith("Usage: vmm " + command);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"--cpus", "--guest-features", "--cpu-model"})
+    void idBlockRefusesMeasureOptionsBesideAGivenDigest(String option) {
+        String value = option.equals("--cpu-model") ? "EPYC-Milan" : "2";
+        String args = "id-block --digest " + "ab".repeat(48) + " " + option + " " + value + " --id-key id.pem"
+                + " --family-id " + "00".repeat(16) + " --image-id " + "00".repeat(16) + " --policy 0x30000"
+                + " --out-block b.bin --out-auth a.bin";
+        CommandLine cli = VmmCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute(args.split(" "))).isEqualTo(VmmCommand.USAGE_ERROR);
+        assertThat(err.toString()).contains("--digest gives the launch digest");
+    }
+
     /** {@code vmm COMMAND OPTION}, with its output in {@link #out} and {@link #err}. */
     private int execute(String command, String option) {
         CommandLine cli = VmmCommand.commandLine();

@@ -33,8 +33,6 @@ import java.lang.foreign.StructLayout;
  * three-argument constructor models that kernel too.
  */
 public final class SimulatedSevDevice implements SevDevice {
-    /** The kernel's SEV_FW_BLOB_MAX_SIZE. */
-    static final long BLOB_MAX = 0x4000;
     private static final int PDH_CHAIN_SIZE = 3 * SevCertificate.SIZE;
 
     private final SimulatedSevFirmware firmware;
@@ -133,7 +131,7 @@ public final class SimulatedSevDevice implements SevDevice {
                 long address = in.get("address");
                 long length = in.get("length");
                 boolean query = address == 0 || length == 0;
-                if (!query && length > BLOB_MAX) {
+                if (!query && length > PlatformLayouts.FW_BLOB_MAX_SIZE) {
                     throw new KernelError(Errno.EFAULT);
                 }
                 initIfUninit();
@@ -155,7 +153,7 @@ public final class SimulatedSevDevice implements SevDevice {
                 long chainAddress = in.get("cert_chain_address");
                 long chainLen = in.get("cert_chain_len");
                 boolean query = pdhAddress == 0 || pdhLen == 0 || chainAddress == 0;
-                if (!query && (pdhLen > BLOB_MAX || chainLen > BLOB_MAX)) {
+                if (!query && (pdhLen > PlatformLayouts.FW_BLOB_MAX_SIZE || chainLen > PlatformLayouts.FW_BLOB_MAX_SIZE)) {
                     throw new KernelError(Errno.EFAULT);
                 }
                 PdhCertExport export = firmware.pdhCertExport();
@@ -261,7 +259,7 @@ public final class SimulatedSevDevice implements SevDevice {
 
     /** psp_copy_user_blob: EINVAL for a null or empty blob, or one above SEV_FW_BLOB_MAX_SIZE. */
     private static byte[] copyIn(long address, long length) {
-        if (address == 0 || length == 0 || length > BLOB_MAX) {
+        if (address == 0 || length == 0 || length > PlatformLayouts.FW_BLOB_MAX_SIZE) {
             throw new KernelError(Errno.EINVAL);
         }
         return MemorySegment.ofAddress(address).reinterpret(length).toArray(JAVA_BYTE);
