@@ -2,10 +2,6 @@ package dev.vmm.app.cli;
 
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.sev.attest.Product;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -16,16 +12,6 @@ import picocli.CommandLine.Command;
         description = "Show or verify an SEV-SNP attestation report (offline: certificates come from files).",
         subcommands = {AttestationShowCommand.class, AttestationVerifyCommand.class})
 public final class AttestationCommand {
-    static byte[] read(String option, Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(option + " " + file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(option + " " + file + ": cannot read: " + e.getMessage());
-        }
-    }
-
     static Optional<Product> product(String name) {
         if (name == null) {
             return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.vmm.app.cli;
 
+import dev.vmm.app.config.ConfigFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vmm.app.attestation.ReportJson;
@@ -32,7 +33,7 @@ public final class AttestationShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AttestationReport r = AttestationReport.parse(report.toString(), AttestationCommand.read("--report", report),
+        AttestationReport r = AttestationReport.parse(report.toString(), ConfigFiles.read("--report", report),
                 AttestationCommand.product(product));
         var out = spec.commandLine().getOut();
         if (json) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vmm.app.attestation.VerificationOutput;
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.config.ConfigFiles;
 import dev.vmm.app.config.Hex;
 import dev.vmm.sev.SevMode;
 import dev.vmm.sev.attest.AmdChain;
@@ -97,9 +98,9 @@ public final class AttestationVerifyCommand implements Callable<Integer> {
         Path vek = kind == SigningKey.VCEK ? key.vcek : key.vlek;
         String vekOption = kind == SigningKey.VCEK ? "--vcek" : "--vlek";
         Optional<AmdChain> amdChain = chain == null ? Optional.empty()
-                : Optional.of(AmdChain.read(chain.toString(), AttestationCommand.read("--chain", chain)));
-        VerificationRequest q = new VerificationRequest(report.toString(), AttestationCommand.read("--report", report), kind,
-                vek.toString(), AttestationCommand.read(vekOption, vek), amdChain, AttestationCommand.product(product), instant(),
+                : Optional.of(AmdChain.read(chain.toString(), ConfigFiles.read("--chain", chain)));
+        VerificationRequest q = new VerificationRequest(report.toString(), ConfigFiles.read("--report", report), kind,
+                vek.toString(), ConfigFiles.read(vekOption, vek), amdChain, AttestationCommand.product(product), instant(),
                 expected());
         Verification v = ReportVerifier.verify(q);
         var out = spec.commandLine().getOut();

@@ -1,13 +1,12 @@
 package dev.vmm.app.cli;
 
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.config.ConfigFiles;
 import dev.vmm.app.config.Hex;
 import dev.vmm.sev.SevMode;
 import dev.vmm.sev.idblock.EcKeyFile;
 import dev.vmm.sev.idblock.IdBlock;
 import dev.vmm.sev.idblock.IdBlockSigner;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.HexFormat;
@@ -92,8 +91,8 @@ public final class IdBlockCommand implements Callable<Integer> {
         KeyPair id = EcKeyFile.read(idKey);
         KeyPair author = authorKey == null ? null : EcKeyFile.read(authorKey);
         IdBlockSigner.Signed signed = IdBlockSigner.sign(block, id, author);
-        write(outBlock, signed.idBlock());
-        write(outAuth, signed.idAuth());
+        ConfigFiles.write("--out-block", outBlock, signed.idBlock());
+        ConfigFiles.write("--out-auth", outAuth, signed.idAuth());
         HexFormat hex = HexFormat.of();
         if (version != IdBlock.VERSION_1) {
             System.err.println("vmm: warning: the firmware refuses ID blocks of VERSION " + version);
@@ -149,11 +148,4 @@ public final class IdBlockCommand implements Callable<Integer> {
         return (int) value;
     }
 
-    private static void write(Path file, byte[] bytes) {
-        try {
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot write: " + e.getMessage());
-        }
-    }
 }

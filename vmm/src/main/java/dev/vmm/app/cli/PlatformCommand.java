@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.config.ConfigFiles;
 import dev.vmm.app.config.Hex;
 import dev.vmm.sev.platform.PdhCertExport;
 import dev.vmm.sev.platform.PlatformStatus;
@@ -13,9 +14,7 @@ import dev.vmm.sev.platform.SnpConfig;
 import dev.vmm.sev.platform.SnpPlatformStatus;
 import dev.vmm.sev.tcb.TcbLayout;
 import dev.vmm.sev.tcb.TcbVersion;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -165,7 +164,7 @@ public final class PlatformCommand {
         @Override
         String run(SevPlatform platform, Map<String, Object> out) {
             byte[] csr = platform.pekCsr();
-            write(outFile, csr);
+            ConfigFiles.write("--out", outFile, csr);
             out.put("file", outFile.toString());
             out.put("bytes", csr.length);
             SevCertificate certificate = SevCertificate.parse(csr, "PEK CSR");
@@ -186,13 +185,13 @@ public final class PlatformCommand {
             Map<String, Object> files = new LinkedHashMap<>();
             String[] names = {"pek.cert", "oca.cert", "cek.cert"};
             SevCertificate pdh = export.pdhCertificate();
-            write(dir.resolve("pdh.cert"), export.pdh());
+            ConfigFiles.write("--out-dir", dir.resolve("pdh.cert"), export.pdh());
             files.put("pdh.cert", describe(pdh));
             text.append(String.format("%s: %s%n", dir.resolve("pdh.cert"), pdh));
             SevCertificate[] chain = new SevCertificate[3];
             for (int i = 0; i < 3; i++) {
                 chain[i] = export.chainCertificate(i);
-                write(dir.resolve(names[i]), chain[i].encode());
+                ConfigFiles.write("--out-dir", dir.resolve(names[i]), chain[i].encode());
                 files.put(names[i], describe(chain[i]));
                 text.append(String.format("%s: %s%n", dir.resolve(names[i]), chain[i]));
             }
@@ -219,7 +218,7 @@ public final class PlatformCommand {
 
         @Override
         String run(SevPlatform platform, Map<String, Object> out) {
-            platform.pekCertImport(read(pek), read(oca));
+            platform.pekCertImport(ConfigFiles.read("--pek-cert", pek), ConfigFiles.read("--oca-cert", oca));
             out.put("done", "PEK_CERT_IMPORT");
             return "PEK_CERT_IMPORT done: the platform is owned by the OCA of " + oca + "\n";
         }
@@ -284,7 +283,7 @@ public final class PlatformCommand {
 
         @Override
         String run(SevPlatform platform, Map<String, Object> out) {
-            platform.vlekLoad(read(wrapped));
+            platform.vlekLoad(ConfigFiles.read("--wrapped", wrapped));
             out.put("done", "SNP_VLEK_LOAD");
             return "SNP_VLEK_LOAD done: the VLEK signs attestation reports from now on\n";
         }
@@ -323,21 +322,5 @@ public final class PlatformCommand {
         return b ? "ok" : "FAILED";
     }
 
-    static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
-    }
 
-    static void write(Path file, byte[] bytes) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot write: " + e.getMessage());
-        }
-    }
 }

@@ -3,9 +3,6 @@ package dev.vmm.app.config;
 import dev.vmm.sev.crypto.AmdEcdsaPublicKey;
 import dev.vmm.sev.idblock.IdAuthInfo;
 import dev.vmm.sev.idblock.IdBlock;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -15,7 +12,7 @@ import java.util.Arrays;
  */
 public record IdBlockInput(byte[] idBlock, byte[] idAuth, boolean authorKey) {
     public static IdBlockInput read(Path block, Path auth, boolean authorKey) {
-        IdBlockInput in = new IdBlockInput(readFile("--id-block", block), readFile("--id-auth", auth), authorKey);
+        IdBlockInput in = new IdBlockInput(ConfigFiles.read("--id-block", block), ConfigFiles.read("--id-auth", auth), authorKey);
         if (in.idBlock.length != IdBlock.SIZE) {
             throw new ConfigException("--id-block " + block + ": " + in.idBlock.length + " bytes, an ID block is "
                     + IdBlock.SIZE);
@@ -31,15 +28,5 @@ public record IdBlockInput(byte[] idBlock, byte[] idAuth, boolean authorKey) {
                     + "--author-key)");
         }
         return in;
-    }
-
-    private static byte[] readFile(String option, Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(option + " " + file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(option + " " + file + ": cannot read: " + e.getMessage());
-        }
     }
 }
