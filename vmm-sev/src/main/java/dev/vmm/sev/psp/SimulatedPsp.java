@@ -6,6 +6,7 @@ import dev.vmm.core.sys.Errno;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.MemoryAttributes;
 import dev.vmm.sev.SevMode;
+import dev.vmm.sev.attest.GuestPolicy;
 import dev.vmm.sev.cpuid.SnpCpuidAdjust;
 import dev.vmm.sev.cpuid.SnpCpuidTable;
 import dev.vmm.sev.idblock.IdAuthInfo;
@@ -46,10 +47,10 @@ public final class SimulatedPsp implements Psp {
     /** KVM_X86_SEV_VMSA_FEATURES of the simulated host: DEBUG_SWAP (bit 5). */
     static final long SUPPORTED_VMSA_FEATURES = 1L << 5;
     /** SNP policy bits KVM 6.12 accepts: ABI version, SMT, reserved-1, DEBUG (SINGLE_SOCKET it refuses). */
-    static final long SNP_POLICY_KVM_MASK = 0xffffL | 1L << 16 | 1L << 17 | 1L << 19;
-    static final long SNP_POLICY_SMT = 1L << 16;
-    static final long SNP_POLICY_RESERVED_ONE = 1L << 17;
-    static final long SNP_POLICY_SINGLE_SOCKET = 1L << 20;
+    static final long SNP_POLICY_SMT = 1L << GuestPolicy.Bit.SMT.bit();
+    static final long SNP_POLICY_RESERVED_ONE = 1L << GuestPolicy.RESERVED_MUST_BE_ONE;
+    static final long SNP_POLICY_SINGLE_SOCKET = 1L << GuestPolicy.Bit.SINGLE_SOCKET.bit();
+    static final long SNP_POLICY_KVM_MASK = 0xffffL | SNP_POLICY_SMT | SNP_POLICY_RESERVED_ONE | 1L << GuestPolicy.Bit.DEBUG.bit();
     static final int SEV_POLICY_ES = 0x4;
     /** Bits 6..15 of the SEV policy are reserved. */
     static final int SEV_POLICY_RESERVED = 0xffc0;
