@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
  * XMM @160).
  */
 final class X87Sse {
-    private static final int FCW = 0, FSW = 2, FTW = 4, FOP = 6, FIP = 8, FDP = 16, MXCSR = 24, MXCSR_MASK = 28;
+    private static final int FCW = X87Stack.FCW, FSW = X87Stack.FSW, FTW = X87Stack.FTW;
+    private static final int FOP = 6, FIP = 8, FDP = 16, MXCSR = 24, MXCSR_MASK = 28;
     private static final int XMM = 160;
     private static final int FSW_ES = 1 << 7;
     /** FNCLEX clears the exception flags PE..IE, SF, ES and B. */

@@ -35,7 +35,7 @@ public final class VcpuRunner {
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private volatile State state = State.CREATED;
     private volatile long exits;
-    /** Registers when the thread finished, for reports; only the vCPU thread may read them. */
+    /** Registers when the thread finished (or at the guest fault that finished it), for reports; written only by the vCPU thread. */
     private volatile VcpuState finalState;
     /** The thread to signal; 0 once it can no longer be signalled. Guarded by {@code this}. */
     private long pthread;
@@ -152,7 +152,9 @@ public final class VcpuRunner {
         } catch (Throwable t) {
             stopper.requestStop(new StopReason.VmmFailure("vcpu" + vcpu.id(), t));
         } finally {
-            finalState = captureState();
+            if (finalState == null) {
+                finalState = captureState();
+            }
             synchronized (this) {
                 pthread = 0;
             }
@@ -215,7 +217,8 @@ public final class VcpuRunner {
             }
             case ExitAction.Fault(String event, String detail) -> {
                 String why = assistRefusal == null ? detail : detail + "\nemulation assist: " + assistRefusal;
-                stopper.requestStop(new StopReason.GuestFault(vcpu.id(), event, why, captureState()));
+                finalState = captureState();      // read once: the fault report and finalState() share it
+                stopper.requestStop(new StopReason.GuestFault(vcpu.id(), event, why, finalState));
                 state = State.FINISHED;
             }
         }
