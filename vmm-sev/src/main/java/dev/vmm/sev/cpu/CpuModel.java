@@ -1,36 +1,39 @@
 package dev.vmm.sev.cpu;
 
+import dev.vmm.core.arch.CpuidRanges;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A QEMU CPU model by name, as far as the launch measurement sees it: the CPUID family, model and
- * stepping, whose signature (CPUID Fn0000_0001 EAX) QEMU puts in RDX at reset and so in every VMSA.
- * Versions of a model (EPYC-Rome-v2 ...) change feature bits, never the signature.
+ * A QEMU CPU model by name, as far as the launch and the guest's CPUID see it: the CPUID family, model
+ * and stepping, whose signature (CPUID Fn0000_0001 EAX) QEMU puts in RDX at reset and so in every VMSA,
+ * and the highest basic and extended leaves ({@code level}, {@code xlevel}) that bound the guest's
+ * CPUID. Versions of a model (EPYC-Rome-v2 ...) change feature bits, never these. The feature bits
+ * themselves are the host's, as KVM offers them.
  */
-public record CpuModel(String name, int family, int model, int stepping) {
+public record CpuModel(String name, int family, int model, int stepping, int level, int xlevel) {
     private static final Map<String, CpuModel> MODELS = new LinkedHashMap<>();
 
     static {
-        // QEMU target/i386/cpu.c builtin_x86_defs: family/model/stepping of each AMD EPYC model.
-        family("EPYC", 23, 1, 2, 5);
-        add("EPYC-IBPB", 23, 1, 2);
-        family("EPYC-Rome", 23, 49, 0, 5);
-        family("EPYC-Milan", 25, 1, 1, 3);
-        family("EPYC-Genoa", 25, 17, 0, 2);
-        family("EPYC-Turin", 26, 0, 0, 1);
+        // QEMU target/i386/cpu.c builtin_x86_defs: family/model/stepping, level and xlevel of each AMD EPYC model.
+        family("EPYC", 23, 1, 2, 0xd, 0x8000001e, 5);
+        add("EPYC-IBPB", 23, 1, 2, 0xd, 0x8000001e);
+        family("EPYC-Rome", 23, 49, 0, 0xd, 0x8000001e, 5);
+        family("EPYC-Milan", 25, 1, 1, 0xd, 0x8000001e, 3);
+        family("EPYC-Genoa", 25, 17, 0, 0xd, 0x80000022, 2);
+        family("EPYC-Turin", 26, 0, 0, 0xd, 0x80000022, 1);
     }
 
-    private static void family(String base, int family, int model, int stepping, int versions) {
-        add(base, family, model, stepping);
+    private static void family(String base, int family, int model, int stepping, int level, int xlevel, int versions) {
+        add(base, family, model, stepping, level, xlevel);
         for (int v = 1; v <= versions; v++) {
-            add(base + "-v" + v, family, model, stepping);
+            add(base + "-v" + v, family, model, stepping, level, xlevel);
         }
     }
 
-    private static void add(String name, int family, int model, int stepping) {
-        MODELS.put(name, new CpuModel(name, family, model, stepping));
+    private static void add(String name, int family, int model, int stepping, int level, int xlevel) {
+        MODELS.put(name, new CpuModel(name, family, model, stepping, level, xlevel));
     }
 
     public static Optional<CpuModel> byName(String name) {
@@ -41,12 +44,15 @@ public record CpuModel(String name, int family, int model, int stepping) {
         return MODELS.keySet();
     }
 
-    /** A model from a raw CPUID signature (the host's, for {@code --cpu-model host}). */
+    /**
+     * A model from a raw CPUID signature (the host's, for {@code --cpu-model host}): every leaf the host
+     * offers stays, as with QEMU's {@code -cpu host}.
+     */
     public static CpuModel fromSignature(String name, int signature) {
         int baseFamily = signature >> 8 & 0xf;
         int family = baseFamily == 0xf ? baseFamily + (signature >> 20 & 0xff) : baseFamily;
         int model = (signature >> 4 & 0xf) | (baseFamily == 0x6 || baseFamily == 0xf ? (signature >> 16 & 0xf) << 4 : 0);
-        return new CpuModel(name, family, model, signature & 0xf);
+        return new CpuModel(name, family, model, signature & 0xf, CpuidRanges.UNLIMITED, CpuidRanges.UNLIMITED);
     }
 
     /**

@@ -22,7 +22,8 @@ public final class SnpCpuidTable {
     private static final int XSAVE_LEGACY_SIZE = 0x240;
 
     public record Entry(int eaxIn, int ecxIn, long xcr0In, long xssIn, int eax, int ebx, int ecx, int edx) {
-        String leaf() {
+        /** {@code 0x7.1}: function and subfunction, as the error messages name a leaf. */
+        public String leaf() {
             return String.format("0x%x.%x", eaxIn, ecxIn);
         }
     }
@@ -31,16 +32,24 @@ public final class SnpCpuidTable {
 
     public SnpCpuidTable(List<Entry> entries) {
         if (entries.size() > MAX_ENTRIES) {
-            throw new IllegalArgumentException("SNP CPUID page holds " + MAX_ENTRIES + " leaves; " + entries.size()
-                    + " given");
+            throw new CpuidPageOverflowException(entries.size(), entries.stream().map(Entry::leaf).toList());
         }
         this.entries = List.copyOf(entries);
     }
 
-    /** From the CPUID the vCPUs get (KVM_SET_CPUID2), filled the way QEMU fills it. */
+    /**
+     * From the CPUID the vCPUs get (KVM_SET_CPUID2), filled the way QEMU fills it, but without the
+     * leaves that are all zero: a guest reads a leaf missing from the page as zeros when it lies inside
+     * the ranges leaves 0, 0x40000000 and 0x80000000 declare (Linux's snp_cpuid(), "hypervisors will
+     * avoid keeping track of CPUID entries where all values are zero"; OVMF's SNP CPUID lookup alike),
+     * and KVM answers zeros for it too. So the page says what the vCPU says in fewer entries.
+     */
     public static SnpCpuidTable fromCpuid(List<CpuidEntry> cpuid) {
         List<Entry> out = new ArrayList<>();
         for (CpuidEntry e : cpuid) {
+            if ((e.eax() | e.ebx() | e.ecx() | e.edx()) == 0) {
+                continue;
+            }
             int ecxIn = (e.flags() & CpuidEntry.FLAG_SIGNIFICANT_INDEX) != 0 ? e.index() : 0;
             if (e.function() == LEAF_XSAVE && (e.index() == 0 || e.index() == 1)) {
                 // The firmware validates leaf 0xD for the XCR0 in the entry; QEMU states x87|SSE.
@@ -72,6 +81,7 @@ public final class SnpCpuidTable {
         ByteBuffer b = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
         int count = b.getInt(0);
         if (page.length != PAGE_SIZE || count < 0 || count > MAX_ENTRIES) {
+            // Not the overflow exception: this is a malformed page, not a guest CPUID too large for one.
             throw new IllegalArgumentException("not an SNP CPUID page: count " + count + ", " + page.length + " bytes");
         }
         List<Entry> entries = new ArrayList<>();

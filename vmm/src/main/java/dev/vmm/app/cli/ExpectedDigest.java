@@ -35,7 +35,7 @@ final class ExpectedDigest {
             throw new ConfigException("--initrd and --append need --kernel");
         }
         OvmfImage ovmf = OvmfImage.parse(FirmwareImage.read(firmware));
-        CpuModel cpu = m.hasVmsa() ? LaunchInputs.cpuModel(launch.cpuModel, null) : new CpuModel("none", 0, 0, 0);
+        CpuModel cpu = m.hasVmsa() ? LaunchInputs.cpuModel(launch.cpuModel, null) : CpuModel.fromSignature("none", 0);
         byte[] hashes = LaunchInputs.hashTable(launch.kernel, launch.initrd, launch.append);
         // The CPUID page's contents never enter the digest (the firmware checks them instead).
         byte[] cpuidPage = m == SevMode.SEV_SNP ? new SnpCpuidTable(List.of()).page() : null;

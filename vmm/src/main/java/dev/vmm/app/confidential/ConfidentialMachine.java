@@ -2,7 +2,6 @@ package dev.vmm.app.confidential;
 
 import dev.vmm.app.config.ConfidentialConfig;
 import dev.vmm.app.config.ConfidentialConfig.PspKind;
-import dev.vmm.core.arch.CpuidSetup;
 import dev.vmm.core.kvm.CpuidEntry;
 import dev.vmm.core.kvm.Kvm;
 import dev.vmm.core.kvm.KvmCap;
@@ -16,8 +15,7 @@ import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.MemoryAttributes;
 import dev.vmm.memory.MemorySlots;
 import dev.vmm.sev.SevMode;
-import dev.vmm.sev.cpuid.SnpCpuidAdjust;
-import dev.vmm.sev.cpuid.SnpCpuidTable;
+import dev.vmm.sev.cpu.GuestCpuid;
 import dev.vmm.sev.kvm.KvmSevTransport;
 import dev.vmm.sev.launch.ConfidentialLaunch;
 import dev.vmm.sev.launch.LaunchCalculator;
@@ -41,14 +39,14 @@ public final class ConfidentialMachine {
     private final ConfidentialConfig config;
     private final int cpus;
     private final LaunchInputs inputs;
-    private final List<CpuidEntry> cpuid;
+    private final GuestCpuid cpuid;
     private final LaunchPlan plan;
     private final boolean legacyInit;
     private MemoryAttributes attributes;
     private ConfidentialLaunch launch;
     private List<LaunchVcpuState> states = List.of();
 
-    private ConfidentialMachine(ConfidentialConfig config, int cpus, LaunchInputs inputs, List<CpuidEntry> cpuid,
+    private ConfidentialMachine(ConfidentialConfig config, int cpus, LaunchInputs inputs, GuestCpuid cpuid,
                                 LaunchPlan plan, boolean legacyInit) {
         this.config = config;
         this.cpus = cpus;
@@ -68,15 +66,11 @@ public final class ConfidentialMachine {
         boolean legacy = !simulated && (kvm.supportedVmTypes() & 1L << mode.vmType()) == 0;
         List<CpuidEntry> supported = kvm.supportedCpuid();
         LaunchInputs inputs = LaunchInputs.read(config, firmware, supported);
-        List<CpuidEntry> base = inputs.cpuidWithSignature(supported);
-        if (mode == SevMode.SEV_SNP) {
-            base = SnpCpuidAdjust.apply(base);
-        }
-        byte[] cpuidPage = mode == SevMode.SEV_SNP
-                ? SnpCpuidTable.fromCpuid(CpuidSetup.forVcpu(base, 0, cpus)).page() : null;
+        GuestCpuid cpuid = GuestCpuid.of(inputs.cpu(), mode, supported);
+        byte[] cpuidPage = mode == SevMode.SEV_SNP ? cpuid.snpTable(cpus).page() : null;
         LaunchPlan plan = LaunchPlanner.plan(mode, inputs.ovmf(), inputs.hashTable(), cpuidPage, cpus,
                 inputs.cpu().signature(), config.guestFeatures());
-        return new ConfidentialMachine(config, cpus, inputs, base, plan, legacy);
+        return new ConfidentialMachine(config, cpus, inputs, cpuid, plan, legacy);
     }
 
     /** KVM_X86_SEV_VM and friends; the default type when simulated, or for the legacy SEV_INIT path. */
@@ -138,9 +132,9 @@ public final class ConfidentialMachine {
         launch.importRanges();
     }
 
-    /** The CPUID for vCPU {@code index}: KVM's, with the model's signature and the SNP adjustments. */
+    /** The CPUID for vCPU {@code index}: the model's ({@link GuestCpuid}) with this vCPU's topology. */
     public List<CpuidEntry> cpuidFor(int index) {
-        return CpuidSetup.forVcpu(cpuid, index, cpus);
+        return cpuid.forVcpu(index, cpus);
     }
 
     /** The launch register state of every vCPU (QEMU's reset state for the mode). */

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The inputs of a launch measurement read from files and names: firmware model, CPU model, hashes. */
@@ -75,14 +74,5 @@ public record LaunchInputs(OvmfImage ovmf, CpuModel cpu, byte[] hashTable) {
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** KVM's CPUID with leaf 1 EAX set to the model's signature, as QEMU presents -cpu MODEL. */
-    public List<CpuidEntry> cpuidWithSignature(List<CpuidEntry> kvmCpuid) {
-        List<CpuidEntry> out = new ArrayList<>(kvmCpuid.size());
-        for (CpuidEntry e : kvmCpuid) {
-            out.add(e.function() == 1 ? e.withEax(cpu.signature()) : e);
-        }
-        return out;
     }
 }
