@@ -13,6 +13,8 @@ import java.util.List;
 public final class GuestMemoryBuilder {
     public static final long PAGE_SIZE = 4096;
     public static final long HUGE_PAGE_SIZE = 2L << 20;
+    /** The pool of 2 MiB pages, whatever the host's default huge page size (/proc/sys/vm/nr_hugepages is that). */
+    public static final String HUGE_PAGE_POOL = "/sys/kernel/mm/hugepages/hugepages-2048kB";
 
     private record Spec(String name, long gpa, long size, RegionKind kind) {}
 
@@ -56,14 +58,14 @@ public final class GuestMemoryBuilder {
      */
     private Mmap map(Spec s) {
         boolean huge = hugetlb && s.kind == RegionKind.RAM;
-        int flags = huge ? Mmap.MAP_HUGETLB : Mmap.MAP_NORESERVE;
+        int flags = huge ? Mmap.MAP_HUGETLB | Mmap.MAP_HUGE_2MB : Mmap.MAP_NORESERVE;
         try {
             return Mmap.anonymous(s.size, Mmap.PROT_READ | Mmap.PROT_WRITE, flags, "guest " + s.name);
         } catch (SysException e) {
             if (huge && e.errno() == Errno.ENOMEM) {
                 throw new IllegalStateException(String.format("guest %s: cannot reserve %d huge pages of 2 MiB (%s); "
-                        + "reserve them first, e.g. echo %d > /proc/sys/vm/nr_hugepages", s.name, s.size / HUGE_PAGE_SIZE,
-                        Errno.name(e.errno()), s.size / HUGE_PAGE_SIZE), e);
+                        + "reserve them first, e.g. echo %d > %s/nr_hugepages", s.name, s.size / HUGE_PAGE_SIZE,
+                        Errno.name(e.errno()), s.size / HUGE_PAGE_SIZE, HUGE_PAGE_POOL), e);
             }
             throw e;
         }

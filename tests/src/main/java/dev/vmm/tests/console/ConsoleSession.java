@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,10 +21,20 @@ public final class ConsoleSession implements AutoCloseable {
 
     public ConsoleSession(List<String> command) throws IOException {
         this.command = List.copyOf(command);
-        process = new ProcessBuilder(command).start();
+        ProcessBuilder pb = new ProcessBuilder(command);
+        withoutJvmOptions(pb.environment());
+        process = pb.start();
         input = process.getOutputStream();
         pump(process.getInputStream(), output);
         pump(process.getErrorStream(), errors);
+    }
+
+    /**
+     * A JVM started with JAVA_TOOL_OPTIONS (and the like) in its environment says "Picked up ..." on
+     * stderr, which is not the VMM's output; CI machines often set them.
+     */
+    public static void withoutJvmOptions(Map<String, String> environment) {
+        environment.keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
     }
 
     private static void pump(InputStream in, StringBuffer into) {

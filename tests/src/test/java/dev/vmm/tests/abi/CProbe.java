@@ -22,6 +22,7 @@ final class CProbe {
             #include <fcntl.h>
             #include <signal.h>
             #include <sys/mman.h>
+            #include <asm-generic/hugetlb_encode.h>
             #include <sys/eventfd.h>
             #include <termios.h>
             #include <linux/version.h>

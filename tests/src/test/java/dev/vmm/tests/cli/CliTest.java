@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,7 +61,7 @@ class CliTest {
         "--cpus 0 | vmm: error: --cpus 0: must be 1 to 254",
         "--serial tty | vmm: error: --serial: 'tty' is not stdio, file:PATH or none",
         "--kvm-device /nonexistent/kvm | vmm: error: /nonexistent/kvm: ENOENT (No such file or directory): KVM is not available",
-        "--kvm-device /etc/hostname | vmm: error: /etc/hostname: not a KVM device (KVM_GET_API_VERSION: ENOTTY",
+        "--kvm-device pom.xml | vmm: error: pom.xml: not a KVM device (KVM_GET_API_VERSION: ENOTTY",
     })
     void badInputIsOneLineWithoutAStackTrace(String args, String message) throws Exception {
         VmmProcess r = VmmProcess.run(("run " + args).split(" "));
@@ -70,6 +71,7 @@ class CliTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)    // the read below can block
     void sigtermStopsARunningGuestCleanly() throws Exception {
         Process p = VmmProcess.start("run", "--fw-cfg", "name=opt/vmm/scenario,string=spin");
         byte[] buf = new byte[4096];

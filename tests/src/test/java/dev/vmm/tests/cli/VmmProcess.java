@@ -1,5 +1,6 @@
 package dev.vmm.tests.cli;
 
+import dev.vmm.tests.console.ConsoleSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,9 @@ record VmmProcess(int status, String stdout, String stderr) {
         }
         List<String> command = new ArrayList<>(List.of(System.getProperty("vmm.java", "java"), "-jar", jar.toString()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+        ConsoleSession.withoutJvmOptions(pb.environment());
+        return pb.start();
     }
 
     static VmmProcess run(String... args) throws Exception {

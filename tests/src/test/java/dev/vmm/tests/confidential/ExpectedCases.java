@@ -1,5 +1,7 @@
 package dev.vmm.tests.confidential;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -18,8 +20,14 @@ import java.util.List;
 record ExpectedCases(List<Case> cases) {
     static final Path DEBIAN_OVMF = Path.of("/usr/share/ovmf/OVMF.fd");
 
+    /** @param unavailable why this host cannot have the case's firmware, or null */
     record Case(String mode, String firmwareName, Path firmware, int vcpus, String cpu, long guestFeatures,
-                Path kernel, Path initrd, String append, String digest) {
+                Path kernel, Path initrd, String append, String digest, String unavailable) {
+        /** Skips the calling test where the firmware the digest was computed for is not on this host. */
+        void assumeFirmware() {
+            assumeTrue(unavailable == null, unavailable);
+        }
+
         @Override
         public String toString() {
             return mode + " " + firmwareName + " vcpus=" + vcpus + " " + cpu + (kernel == null ? "" : " kernel")
@@ -37,10 +45,11 @@ record ExpectedCases(List<Case> cases) {
             throw new IllegalStateException(DEBIAN_OVMF + " is missing: install Debian's ovmf package (.ci/setup does)");
         }
         String actualSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(DEBIAN_OVMF)));
-        if (!actualSha.equals(debianSha)) {
-            throw new IllegalStateException(DEBIAN_OVMF + " is not the image expected.json was computed for: sha256 "
-                    + actualSha + ", expected " + debianSha);
-        }
+        // A Debian update of the ovmf package changes the image and so its digests; only the verifier can
+        // give the new ones, so those cases wait for it while the synthetic-firmware cases still run.
+        String debianUnavailable = actualSha.equals(debianSha) ? null : DEBIAN_OVMF + " is not the image expected.json "
+                + "was computed for (sha256 " + actualSha + ", expected " + debianSha + ", "
+                + root.at("/firmware/debian-ovmf/package").asText() + "): recompute its digests with sev-snp-measure";
         Path amdsev = dir.resolve("amdsev-synthetic-2m.fd");
         byte[] image = new byte[2 * 1024 * 1024];
         byte[] suffix;
@@ -69,7 +78,7 @@ record ExpectedCases(List<Case> cases) {
                     c.path("vcpus").asInt(1), c.path("cpu").asText(null),
                     Long.decode(c.path("guest_features").asText("0x1")),
                     c.has("kernel") ? kernel : null, c.has("initrd") ? initrd : null, c.path("append").asText(null),
-                    c.get("digest").asText()));
+                    c.get("digest").asText(), fw.equals("debian-ovmf") ? debianUnavailable : null));
         }
         return new ExpectedCases(cases);
     }

@@ -153,9 +153,9 @@ class IdBlockLaunchTest {
             {"id-block --firmware " + TEST_GUEST + " --mode sev-es --cpu-model EPYC --id-key " + idKey + " --family-id "
                     + zeros32 + " --image-id " + zeros32 + " --policy 0x30000 --out-block " + block + " --out-auth " + auth,
                 "vmm: error: --mode sev-es: ID blocks are for snp guests only"},
-            {"id-block --digest " + "00".repeat(48) + " --id-key /etc/hostname --family-id " + zeros32 + " --image-id "
+            {"id-block --digest " + "00".repeat(48) + " --id-key pom.xml --family-id " + zeros32 + " --image-id "
                     + zeros32 + " --policy 0x30000 --out-block " + block + " --out-auth " + auth,
-                "vmm: error: /etc/hostname: no PEM private key"},
+                "vmm: error: pom.xml: no PEM private key"},
             {"run --confidential sev-snp --psp simulated --id-block " + idKey,
                 "vmm: error: --id-block and --id-auth go together"},
             {"run --confidential sev-snp --psp simulated --id-block " + idKey + " --id-auth " + idKey,

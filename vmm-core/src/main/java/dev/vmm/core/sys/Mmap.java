@@ -23,6 +23,8 @@ public final class Mmap implements AutoCloseable {
     @CName("MAP_ANONYMOUS") public static final int MAP_ANONYMOUS = 0x20;
     @CName("MAP_NORESERVE") public static final int MAP_NORESERVE = 0x4000;
     @CName("MAP_HUGETLB") public static final int MAP_HUGETLB = 0x40000;
+    /** MAP_HUGE_2MB of linux/mman.h: the page size in bits 26-31, so a host whose default is 1 GiB still maps 2 MiB. */
+    @CName("HUGETLB_FLAG_ENCODE_2MB") public static final int MAP_HUGE_2MB = 21 << 26;
     @CName("MADV_HUGEPAGE") public static final int MADV_HUGEPAGE = 14;
     @CName("MADV_DONTDUMP") public static final int MADV_DONTDUMP = 16;
 

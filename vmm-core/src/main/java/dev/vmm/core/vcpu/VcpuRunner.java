@@ -218,11 +218,21 @@ public final class VcpuRunner {
             case ExitAction.Fault(String event, String detail) -> {
                 String why = assistRefusal == null ? detail : detail + "\nemulation assist: " + assistRefusal;
                 finalState = captureState();      // read once: the fault report and finalState() share it
+                if (exit instanceof VcpuExit.Shutdown && finalState != null && finalState.isResetState()) {
+                    why = SHUTDOWN_REINIT + (why.isEmpty() ? "" : "\n" + why);
+                }
                 stopper.requestStop(new StopReason.GuestFault(vcpu.id(), event, why, finalState));
                 state = State.FINISHED;
             }
         }
     }
+
+    /**
+     * AMD's KVM INITs the vCPU at a SHUTDOWN intercept, because the VMCB is undefined after one
+     * (svm.c shutdown_interception); Intel's keeps the guest's registers.
+     */
+    public static final String SHUTDOWN_REINIT = "KVM re-initialised the vCPU at the shutdown (SVM does: the VMCB is "
+            + "undefined after a SHUTDOWN intercept), so the registers below are its INIT state, not the guest's";
 
     private VcpuState captureState() {
         try {

@@ -1,5 +1,6 @@
 package dev.vmm.sev.host;
 
+import dev.vmm.core.arch.CpuVendor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,8 +44,6 @@ public final class CpuidReader {
 
     /** The vendor string of leaf 0 (EBX, EDX, ECX). */
     public static String vendor(int[] leaf0) {
-        ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(leaf0[1]).putInt(leaf0[3]).putInt(leaf0[2]);
-        return new String(b.array(), java.nio.charset.StandardCharsets.US_ASCII);
+        return CpuVendor.of(leaf0[1], leaf0[2], leaf0[3]);
     }
 }
