@@ -26,7 +26,7 @@ class LeakTest {
 
     @Test
     void createRunDestroyLeavesNothingBehind() throws Exception {
-        var config = TestVm.scenario(2, "boot").withMemory(RAM).withSerial(new CharDevice.None());
+        var config = TestVm.scenario(2, "boot").toBuilder().memory(RAM).serial(new CharDevice.None()).build();
         for (int i = 0; i < 3; i++) {      // warm up: classes, JIT, libc's and the JVM's own lazily opened fds
             cycle(config);
         }

@@ -71,7 +71,7 @@ class TestGuestBootTest {
     @Test
     void anInstructionKvmCannotEmulateIsReportedWithItsBytes() throws Exception {
         StopReason reason;
-        try (TestVm vm = new TestVm(TestVm.scenario(1, "fwait").withEmulationAssist(false))) {
+        try (TestVm vm = new TestVm(TestVm.scenario(1, "fwait").toBuilder().emulationAssist(false).build())) {
             reason = vm.start().awaitStop();
         }
         // A host with hardware virtualization runs FWAIT natively: nothing for KVM to fail on.

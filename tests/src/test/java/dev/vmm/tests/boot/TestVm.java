@@ -9,7 +9,6 @@ import dev.vmm.core.vcpu.StopReason;
 import dev.vmm.firmware.TestGuest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,8 +28,8 @@ final class TestVm implements AutoCloseable {
 
     /** 16 MiB, {@code cpus} vCPUs, serial captured, the guest told to run {@code scenario}. */
     static VmConfig scenario(int cpus, String scenario) {
-        return VmConfig.defaults().withCpus(cpus).withMemory(16L << 20)
-                .withFwCfg(List.of(new FwCfgEntry(TestGuest.SCENARIO_FILE, scenario.getBytes(StandardCharsets.UTF_8))));
+        return VmConfig.builder().cpus(cpus).memory(16L << 20).addFwCfg(FwCfgEntry.ofString(TestGuest.SCENARIO_FILE, scenario))
+                .build();
     }
 
     TestVm start() {

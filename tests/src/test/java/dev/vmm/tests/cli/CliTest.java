@@ -56,9 +56,9 @@ class CliTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--firmware /nonexistent/OVMF.fd | vmm: error: /nonexistent/OVMF.fd: no such firmware file",
-        "--memory 1M | vmm: error: --memory 1 MiB is too small: the VM needs at least 4 MiB",
+        "--memory 1M | vmm: error: --memory: 1 MiB is too small: the VM needs at least 4 MiB",
         "--memory lots | vmm: error: --memory: 'lots' is not a size (examples: 512M, 2G)",
-        "--cpus 0 | vmm: error: --cpus 0: must be 1 to 254",
+        "--cpus 0 | vmm: error: --cpus: 0 is not 1 to 254",
         "--serial tty | vmm: error: --serial: 'tty' is not stdio, file:PATH or none",
         "--kvm-device /nonexistent/kvm | vmm: error: /nonexistent/kvm: ENOENT (No such file or directory): KVM is not available",
         "--kvm-device pom.xml | vmm: error: pom.xml: not a KVM device (KVM_GET_API_VERSION: ENOTTY",

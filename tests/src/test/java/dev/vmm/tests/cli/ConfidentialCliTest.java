@@ -94,16 +94,16 @@ class ConfidentialCliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "measure --mode snp --firmware /usr/share/ovmf/OVMF.fd|vmm: error: --cpu-model is needed for sev-snp",
+        "measure --mode snp --firmware /usr/share/ovmf/OVMF.fd|vmm: error: --cpu-model: is needed for sev-snp",
         "measure --mode tdx --firmware /usr/share/ovmf/OVMF.fd|vmm: error: --mode: 'tdx' is not a confidential mode",
         "measure --mode sev --firmware /nonexistent.fd|vmm: error: /nonexistent.fd: no such firmware file",
         "measure --mode snp --firmware /usr/share/ovmf/OVMF.fd --cpu-model EPYC-v9|vmm: error: --cpu-model: unknown model 'EPYC-v9'",
         "measure --mode snp --firmware /usr/share/ovmf/OVMF.fd --cpu-model EPYC --kernel pom.xml|vmm: error: /usr/share/ovmf/OVMF.fd has no SEV hashes table",
         "run --confidential sev-es --psp simulated --cpus 2|vmm: error: embedded test guest has no SEV-ES reset block",
-        "run --confidential sev-snp --psp simulated --policy 0x10000|vmm: error: confidential launch: KVM_SEV_SNP_LAUNCH_START: EINVAL",
-        "run --confidential sev-snp --psp simulated --host-data 00|vmm: error: --host-data must be 32 bytes",
+        "run --confidential sev-snp --psp simulated --policy 0x10000|vmm: error: KVM_SEV_SNP_LAUNCH_START: EINVAL",
+        "run --confidential sev-snp --psp simulated --host-data 00|vmm: error: --host-data: must be 32 bytes",
         "run --confidential sgx|vmm: error: --confidential: 'sgx' is not a confidential mode",
-        "run --policy 0x1|vmm: error: --policy, --host-data, --id-block, --launch-log and --kernel need --confidential",
+        "run --policy 0x1|vmm: error: --policy, --host-data, --id-block, --id-auth, --author-key-enabled and --launch-log need --confidential",
     })
     void badInputIsOneLine(String spec) throws Exception {
         String[] parts = spec.split("\\|");

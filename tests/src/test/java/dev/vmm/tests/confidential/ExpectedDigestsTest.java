@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.ConfidentialConfig;
+import dev.vmm.sev.psp.PspKind;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.app.machine.Console;
 import dev.vmm.app.machine.Machine;
@@ -59,13 +60,14 @@ class ExpectedDigestsTest {
     void aSimulatedLaunchOnKvmReachesTheSameDigest(ExpectedCases.Case c) throws Exception {
         c.assumeFirmware();
         SevMode mode = SevMode.parse(c.mode());
-        ConfidentialConfig conf = new ConfidentialConfig(mode, null, ConfidentialConfig.PspKind.SIMULATED,
-                c.cpu() == null ? "EPYC-v4" : c.cpu(), c.guestFeatures(), c.kernel(), c.initrd(), c.append(), null, null, null);
-        VmConfig config = VmConfig.defaults().withFirmware(c.firmware()).withMemory(64L << 20)
-                .withCpus(mode == SevMode.SEV ? 1 : c.vcpus()).withSerial(new CharDevice.None()).withConfidential(conf);
+        ConfidentialConfig conf = new ConfidentialConfig(mode, null, PspKind.SIMULATED, c.cpu() == null ? "EPYC-v4" : c.cpu(),
+                c.guestFeatures(), null, null, null, null, false);
+        VmConfig config = VmConfig.builder().firmware(c.firmware()).kernel(c.kernel(), c.initrd(), c.append())
+                .memory(64L << 20).cpus(mode == SevMode.SEV ? 1 : c.vcpus()).serial(new CharDevice.None())
+                .confidential(conf).build();
         AtomicReference<ConfidentialLaunch.Result> result = new AtomicReference<>();
-        try (Machine machine = MachineBuilder.build(config, new Console(null, null), result::set)) {
-            assertThat(machine.vcpus().runners()).hasSize(config.cpus());
+        try (Machine machine = MachineBuilder.build(config, new Console(null, null), l -> result.set(l.result()))) {
+            assertThat(machine.vcpus().runners()).hasSize(config.cpus().count());
         }
         assertThat(result.get().digestHex()).isEqualTo(c.digest());
         assertThat(result.get().psp()).contains("SIMULATED");

@@ -1,11 +1,13 @@
 package dev.vmm.sev.attest;
 
+import dev.vmm.core.VmmException;
+
 /**
  * Malformed attestation input: a report or certificate whose bytes do not follow the SEV-SNP firmware
  * ABI or AMD's certificate profile. Parsers in this package throw only this type (never an index or
  * decoding error), so callers can tell bad input from bugs.
  */
-public abstract sealed class AttestationFormatException extends RuntimeException
+public abstract sealed class AttestationFormatException extends VmmException
         permits ReportFormatException, CertificateFormatException {
     private final String source;
     private final String field;

@@ -1,9 +1,10 @@
 package dev.vmm.sev.cpuid;
 
+import dev.vmm.core.VmmException;
 import java.util.List;
 
 /** A guest CPUID with more leaves than the SNP CPUID page holds; names the count and the leaves. */
-public final class CpuidPageOverflowException extends RuntimeException {
+public final class CpuidPageOverflowException extends VmmException {
     private final List<String> leaves;
 
     public CpuidPageOverflowException(int count, List<String> leaves) {

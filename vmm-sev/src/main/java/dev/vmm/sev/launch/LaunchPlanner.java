@@ -30,8 +30,8 @@ public final class LaunchPlanner {
                     + mode.runName() + " guest cannot start, so only 1 vCPU can be launched");
         }
         if (hashTable != null && ovmf.sevHashesTable().isEmpty()) {
-            throw new LaunchException(ovmf.image().source() + " has no SEV hashes table: it cannot measure "
-                    + "--kernel/--initrd/--append (an OvmfPkg/AmdSev build can)");
+            throw new LaunchException(ovmf.image().source() + " has no SEV hashes table: it cannot measure a kernel, "
+                    + "initrd and command line (an OvmfPkg/AmdSev build can)");
         }
         List<LaunchPlan.Range> ranges = new ArrayList<>();
         byte[] image = ovmf.image().bytes();
@@ -50,7 +50,7 @@ public final class LaunchPlanner {
     private static void snpSections(OvmfImage ovmf, byte[] hashTable, byte[] cpuidPage, List<LaunchPlan.Range> ranges) {
         if (hashTable != null && !ovmf.hasSection(dev.vmm.firmware.ovmf.SectionType.SNP_KERNEL_HASHES)) {
             throw new LaunchException(ovmf.image().source() + " has no SNP_KERNEL_HASHES section: it cannot measure "
-                    + "--kernel/--initrd/--append under SNP");
+                    + "a kernel, initrd and command line under SNP");
         }
         for (MetadataSection s : ovmf.sevMetadata()) {
             String what = s.type().name().toLowerCase() + " section";

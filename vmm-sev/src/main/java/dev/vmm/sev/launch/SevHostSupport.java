@@ -84,12 +84,11 @@ public final class SevHostSupport {
         return parameterValue.equals("Y") || parameterValue.equals("1");
     }
 
-    /** Throws with every missing piece and the way out when {@code mode} cannot be launched for real. */
+    /** Throws with every missing piece when {@code mode} cannot be launched for real. */
     public static void require(SevMode mode, Kvm kvm) {
         List<String> problems = missing(mode, kvm, SEV_DEVICE, KVM_AMD_PARAMETERS);
         if (!problems.isEmpty()) {
-            throw new LaunchException(mode.runName() + " is not available on this host: " + String.join("; ", problems)
-                    + ". Use --psp simulated to run the launch against the simulated PSP.");
+            throw new SevUnavailableException(mode, problems);
         }
     }
 

@@ -49,9 +49,11 @@ public final class DevSevDevice implements SevDevice {
                     // Report the read-write failure: that is the access the user should grant.
                 }
             }
-            String hint = e.errno() == Errno.ENOENT
-                    ? "no SEV firmware driver (ccp) on this host; use --psp simulated for the simulated platform"
-                    : e.errno() == Errno.EACCES || e.errno() == Errno.EPERM
+            if (e.errno() == Errno.ENOENT) {
+                throw new NoSevDeviceException(path + ": " + Errno.describe(e.errno())
+                        + ": no SEV firmware driver (ccp) on this host");
+            }
+            String hint = e.errno() == Errno.EACCES || e.errno() == Errno.EPERM
                     ? "no permission: run as root or grant this user access to " + path
                     : "cannot open the SEV device";
             throw new PlatformException(path + ": " + Errno.describe(e.errno()) + ": " + hint);

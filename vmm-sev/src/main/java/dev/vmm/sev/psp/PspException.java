@@ -1,12 +1,13 @@
 package dev.vmm.sev.psp;
 
+import dev.vmm.core.VmmException;
 import dev.vmm.core.sys.Errno;
 
 /**
  * A SEV command the kernel or the firmware refused: names the command, the errno and, when the
  * firmware was called, its status code.
  */
-public class PspException extends RuntimeException {
+public class PspException extends VmmException {
     private final String command;
     private final int errno;
     private final int firmwareError;

@@ -3,6 +3,7 @@ package dev.vmm.app.cli;
 import dev.vmm.app.confidential.LaunchInputs;
 import dev.vmm.app.confidential.LaunchLogFile;
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.config.PayloadConfig;
 import dev.vmm.firmware.FirmwareImage;
 import dev.vmm.firmware.ovmf.OvmfImage;
 import dev.vmm.sev.SevMode;
@@ -29,11 +30,10 @@ final class ExpectedDigest {
             throw new ConfigException("--cpus " + cpus + ": must be at least 1");
         }
         if (m.hasVmsa() && launch.cpuModel == null) {
-            throw new ConfigException("--cpu-model is needed for " + m.runName() + ": the VMSAs hold its CPUID signature");
+            throw new ConfigException("confidential.cpu_model", "is needed for " + m.runName()
+                    + ": the VMSAs hold its CPUID signature");
         }
-        if ((launch.initrd != null || launch.append != null) && launch.kernel == null) {
-            throw new ConfigException("--initrd and --append need --kernel");
-        }
+        new PayloadConfig(firmware, null, launch.kernel, launch.initrd, launch.append).validate(true);
         OvmfImage ovmf = OvmfImage.parse(FirmwareImage.read(firmware));
         CpuModel cpu = m.hasVmsa() ? LaunchInputs.cpuModel(launch.cpuModel, null) : CpuModel.fromSignature("none", 0);
         byte[] hashes = LaunchInputs.hashTable(launch.kernel, launch.initrd, launch.append);

@@ -2,7 +2,7 @@ package dev.vmm.app.cli;
 
 import dev.vmm.app.config.ConfidentialConfig;
 import dev.vmm.app.config.Hex;
-import dev.vmm.app.config.IdBlockInput;
+import dev.vmm.sev.psp.PspKind;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import picocli.CommandLine.Option;
@@ -44,9 +44,11 @@ public final class LaunchOptions {
         return Hex.parseLong("--guest-features", guestFeatures);
     }
 
-    ConfidentialConfig toConfig(dev.vmm.sev.SevMode mode, Long policy, ConfidentialConfig.PspKind psp, byte[] hostData,
-                                IdBlockInput idBlock) {
-        return new ConfidentialConfig(mode, policy, psp, cpuModel, guestFeatures(), kernel, initrd, append, launchLog,
-                hostData, idBlock).validate();
+    ConfidentialConfig toConfig(dev.vmm.sev.SevMode mode, Long policy, PspKind psp, String hostData, Path idBlock,
+                                Path idAuth, boolean authorKeyEnabled) {
+        String hex = hostData != null && (hostData.startsWith("0x") || hostData.startsWith("0X")) ? hostData.substring(2)
+                : hostData;
+        return new ConfidentialConfig(mode, policy, psp, cpuModel, guestFeatures(), launchLog, hex, idBlock, idAuth,
+                authorKeyEnabled);
     }
 }

@@ -4,8 +4,8 @@ import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.ConfidentialConfig;
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.Hex;
-import dev.vmm.app.config.IdBlockInput;
 import dev.vmm.sev.SevMode;
+import dev.vmm.sev.psp.PspKind;
 import dev.vmm.app.config.FwCfgEntry;
 import dev.vmm.app.config.Sizes;
 import dev.vmm.app.config.VmConfig;
@@ -99,12 +99,13 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VmmCommand.configureLogging(verbose);
-        VmConfig config = new VmConfig(firmware, firmwareVars, Sizes.parseMemory("--memory", memory), cpus,
-                CharDevice.parse("--serial", serial), CharDevice.parse("--debugcon", debugcon),
-                fwCfg.stream().map(FwCfgEntry::parse).toList(), hugepages, kvmDevice, confidentialConfig(),
-                !noEmulationAssist).validate();
-        IdBlockInput id = config.confidential() == null ? null : config.confidential().idBlock();
-        Machine machine = MachineBuilder.build(config, Console.system(), r -> LaunchReport.print(r, id));
+        VmConfig config = VmConfig.builder().firmware(firmware).firmwareVars(firmwareVars)
+                .kernel(launch.kernel, launch.initrd, launch.append)
+                .memory(Sizes.parseMemory("--memory", memory)).hugepages(hugepages).cpus(cpus)
+                .serial(CharDevice.parse("serial", serial)).debugcon(CharDevice.parse("debugcon", debugcon))
+                .fwCfg(fwCfg.stream().map(FwCfgEntry::parse).toList()).kvmDevice(kvmDevice)
+                .emulationAssist(!noEmulationAssist).confidential(confidentialConfig()).build().validate();
+        Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);
         StopReason reason;
         try {
             HostSignals.forwardTo(machine);
@@ -123,9 +124,10 @@ public final class RunCommand implements Callable<Integer> {
 
     private ConfidentialConfig confidentialConfig() {
         if (confidential == null) {
-            if (policy != null || hostData != null || launch.launchLog != null || launch.kernel != null
-                    || idBlock != null || idAuth != null || authorKeyEnabled) {
-                throw new ConfigException("--policy, --host-data, --id-block, --launch-log and --kernel need --confidential");
+            if (policy != null || hostData != null || launch.launchLog != null || idBlock != null || idAuth != null
+                    || authorKeyEnabled) {
+                throw new ConfigException("--policy, --host-data, --id-block, --id-auth, --author-key-enabled and --launch-log "
+                        + "need --confidential");
             }
             return null;
         }
@@ -135,17 +137,13 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--confidential: " + e.getMessage());
         }
-        ConfidentialConfig.PspKind kind = switch (psp) {
-            case "kvm" -> ConfidentialConfig.PspKind.KVM;
-            case "simulated" -> ConfidentialConfig.PspKind.SIMULATED;
+        PspKind kind = switch (psp) {
+            case "kvm" -> PspKind.KVM;
+            case "simulated" -> PspKind.SIMULATED;
             default -> throw new ConfigException("--psp: '" + psp + "' is not kvm or simulated");
         };
-        if ((idBlock == null) != (idAuth == null) || authorKeyEnabled && idBlock == null) {
-            throw new ConfigException("--id-block and --id-auth go together (and --author-key-enabled needs them)");
-        }
-        return launch.toConfig(mode, policy == null ? null : Hex.parseLong("--policy", policy), kind,
-                hostData == null ? null : Hex.parseBytes("--host-data", hostData),
-                idBlock == null ? null : IdBlockInput.read(idBlock, idAuth, authorKeyEnabled));
+        return launch.toConfig(mode, policy == null ? null : Hex.parseLong("--policy", policy), kind, hostData, idBlock,
+                idAuth, authorKeyEnabled);
     }
 
     private void report(StopReason reason) {

@@ -1,15 +1,9 @@
 package dev.vmm.app.cli;
 
 import dev.vmm.app.config.ConfigException;
-import dev.vmm.app.machine.BuildException;
-import dev.vmm.core.kvm.KvmUnavailableException;
-import dev.vmm.firmware.FirmwareException;
-import dev.vmm.sev.attest.AttestationFormatException;
-import dev.vmm.sev.idblock.IdBlockException;
-import dev.vmm.sev.idblock.KeyFileException;
-import dev.vmm.sev.launch.LaunchException;
-import dev.vmm.sev.platform.PlatformException;
-import dev.vmm.sev.psp.PspException;
+import dev.vmm.core.VmmException;
+import dev.vmm.sev.launch.SevUnavailableException;
+import dev.vmm.sev.platform.NoSevDeviceException;
 import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -49,12 +43,8 @@ public final class VmmCommand {
     /** Expected failures become one line on stderr; anything else keeps its stack trace (a bug). */
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        if (e instanceof ConfigException || e instanceof KvmUnavailableException || e instanceof FirmwareException
-                || e instanceof BuildException || e instanceof CommandLine.ParameterException
-                || e instanceof LaunchException || e instanceof PspException
-                || e instanceof KeyFileException || e instanceof IdBlockException
-                || e instanceof AttestationFormatException || e instanceof PlatformException) {
-            err.println("vmm: error: " + e.getMessage());
+        if (e instanceof VmmException || e instanceof CommandLine.ParameterException) {
+            err.println("vmm: error: " + message(e));
             err.flush();
             return USAGE_ERROR;
         }
@@ -62,6 +52,17 @@ public final class VmmCommand {
         e.printStackTrace(err);
         err.flush();
         return USAGE_ERROR;
+    }
+
+    /** The lower layers name fields and say what is missing; here they get the options and the way out. */
+    private static String message(Exception e) {
+        return switch (e) {
+            case ConfigException c -> c.render(OptionNames::of);
+            case SevUnavailableException u -> u.getMessage() + " Use --psp simulated to run the launch against the "
+                    + "simulated PSP.";
+            case NoSevDeviceException n -> n.getMessage() + "; use --psp simulated for the simulated platform";
+            default -> e.getMessage();
+        };
     }
 
     /** Held so that java.util.logging (which keeps loggers weakly) does not drop the level. */

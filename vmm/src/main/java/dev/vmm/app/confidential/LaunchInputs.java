@@ -2,11 +2,13 @@ package dev.vmm.app.confidential;
 
 import dev.vmm.app.config.ConfidentialConfig;
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.config.IdBlockInput;
+import dev.vmm.app.config.PayloadConfig;
 import dev.vmm.core.kvm.CpuidEntry;
-import dev.vmm.firmware.FirmwareImage;
-import dev.vmm.firmware.ovmf.OvmfImage;
 import dev.vmm.firmware.ovmf.SevHashTable;
 import dev.vmm.sev.cpu.CpuModel;
+import dev.vmm.sev.launch.ConfidentialLaunch;
+import dev.vmm.sev.launch.LaunchSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,34 +17,40 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
-/** The inputs of a launch measurement read from files and names: firmware model, CPU model, hashes. */
-public record LaunchInputs(OvmfImage ovmf, CpuModel cpu, byte[] hashTable) {
+/** The launch settings a configuration asks for: files read and hashed, names resolved. */
+public final class LaunchInputs {
     /** "host" means the signature KVM reports for the host CPU (CPUID leaf 1 EAX). */
     public static final String HOST_MODEL = "host";
 
-    public static LaunchInputs read(ConfidentialConfig c, FirmwareImage firmware, List<CpuidEntry> kvmCpuid) {
-        OvmfImage ovmf = OvmfImage.parse(firmware);
-        return new LaunchInputs(ovmf, cpuModel(c.cpuModel(), kvmCpuid), hashTable(c.kernel(), c.initrd(), c.append()));
+    private LaunchInputs() {}
+
+    public static LaunchSettings settings(ConfidentialConfig c, PayloadConfig payload, List<CpuidEntry> kvmCpuid) {
+        IdBlockInput id = c.idBlock() == null ? null : IdBlockInput.read(c.idBlock(), c.idAuth(), c.authorKeyEnabled());
+        var options = new ConfidentialLaunch.Options(c.effectivePolicy(), c.hostDataBytes(),
+                id == null ? null : id.idBlock(), id == null ? null : id.idAuth(), id != null && id.authorKey());
+        return new LaunchSettings(c.mode(), c.psp(), cpuModel(c.cpuModel(), kvmCpuid), c.guestFeatures(),
+                hashTable(payload.kernel(), payload.initrd(), payload.cmdline()), options);
     }
 
     public static CpuModel cpuModel(String name, List<CpuidEntry> kvmCpuid) {
         if (name == null || name.equals(HOST_MODEL)) {
             if (kvmCpuid == null) {
-                throw new ConfigException("--cpu-model is needed (there is no host CPU to take the signature from)");
+                throw new ConfigException("confidential.cpu_model", "is needed (there is no host CPU to take the "
+                        + "signature from)");
             }
             int eax = kvmCpuid.stream().filter(e -> e.function() == 1).findFirst().map(CpuidEntry::eax).orElse(0);
             return CpuModel.fromSignature(HOST_MODEL, eax);
         }
-        return CpuModel.byName(name).orElseThrow(() -> new ConfigException("--cpu-model: unknown model '" + name
-                + "' (known: host, " + String.join(", ", CpuModel.names()) + ")"));
+        return CpuModel.byName(name).orElseThrow(() -> new ConfigException("confidential.cpu_model", "unknown model '"
+                + name + "' (known: host, " + String.join(", ", CpuModel.names()) + ")"));
     }
 
     public static byte[] hashTable(Path kernel, Path initrd, String append) {
         if (kernel == null) {
             return null;
         }
-        return SevHashTable.fromHashes(sha256("--kernel", kernel), initrd == null ? sha256Empty() : sha256("--initrd", initrd),
-                append);
+        return SevHashTable.fromHashes(sha256("payload.kernel", kernel),
+                initrd == null ? sha256Empty() : sha256("payload.initrd", initrd), append);
     }
 
     /**
@@ -50,7 +58,7 @@ public record LaunchInputs(OvmfImage ovmf, CpuModel cpu, byte[] hashTable) {
      * direct buffer: MessageDigest hashes arrays with the CPU's SHA instructions in one call, but copies
      * direct buffers through a small temporary array.
      */
-    static byte[] sha256(String option, Path file) {
+    static byte[] sha256(String field, Path file) {
         MessageDigest sha = sha256Digest();
         byte[] buffer = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(file)) {
@@ -60,7 +68,7 @@ public record LaunchInputs(OvmfImage ovmf, CpuModel cpu, byte[] hashTable) {
             }
             return sha.digest();
         } catch (IOException e) {
-            throw new ConfigException(option + ": cannot read " + file + ": " + e.getMessage());
+            throw new ConfigException(field, "cannot read " + file + ": " + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vmm.app.confidential;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.sev.launch.ConfidentialBoot;
 import dev.vmm.sev.measure.LaunchLog;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class LaunchLogFile {
         try {
             JSON.writeValue(file.toFile(), document);
         } catch (IOException e) {
-            throw new ConfigException("--launch-log: cannot write " + file + ": " + e.getMessage());
+            throw new ConfigException("confidential.launch_log", "cannot write " + file + ": " + e.getMessage());
         }
     }
 
@@ -48,11 +49,11 @@ public final class LaunchLogFile {
         return JSON.readValue(file.toFile(), Document.class);
     }
 
-    public static void write(Path file, dev.vmm.sev.launch.ConfidentialLaunch.Result result, ConfidentialMachine conf) {
-        var c = conf.config();
-        var plan = conf.planView();
-        write(file, document(c.mode().runName(), result.psp(), conf.ovmf().image().source(), plan.vcpus(),
-                conf.inputs().cpu().name(), plan.cpuSignature(), plan.sevFeatures(), c.effectivePolicy(),
+    public static void write(Path file, ConfidentialBoot.Launched l) {
+        var plan = l.plan();
+        var result = l.result();
+        write(file, document(l.settings().mode().runName(), result.psp(), l.firmware(), plan.vcpus(),
+                l.settings().cpu().name(), plan.cpuSignature(), plan.sevFeatures(), l.settings().options().policy(),
                 result.digest(), result.measurement(), result.log()));
     }
 }

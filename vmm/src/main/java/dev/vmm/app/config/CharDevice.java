@@ -1,8 +1,13 @@
 package dev.vmm.app.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.file.Path;
 
-/** Where a character device (serial port, debug console) is connected: {@code stdio}, {@code file:PATH}, {@code none}. */
+/**
+ * Where a character device (serial port, debug console) is connected: {@code stdio}, {@code file:PATH}
+ * or {@code none}; the same text on the command line and in JSON.
+ */
 public sealed interface CharDevice {
     record Stdio() implements CharDevice {}
 
@@ -10,7 +15,12 @@ public sealed interface CharDevice {
 
     record None() implements CharDevice {}
 
-    static CharDevice parse(String option, String value) {
+    @JsonCreator
+    static CharDevice parse(String value) {
+        return parse("value", value);
+    }
+
+    static CharDevice parse(String field, String value) {
         if (value.equals("stdio")) {
             return new Stdio();
         }
@@ -20,6 +30,15 @@ public sealed interface CharDevice {
         if (value.startsWith("file:") && value.length() > 5) {
             return new File(Path.of(value.substring(5)));
         }
-        throw new ConfigException(option + ": '" + value + "' is not stdio, file:PATH or none");
+        throw new ConfigException(field, "'" + value + "' is not stdio, file:PATH or none");
+    }
+
+    @JsonValue
+    default String spec() {
+        return switch (this) {
+            case Stdio s -> "stdio";
+            case None n -> "none";
+            case File(Path p) -> "file:" + p;
+        };
     }
 }

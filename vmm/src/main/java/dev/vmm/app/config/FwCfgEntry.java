@@ -5,35 +5,57 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A user-supplied fw_cfg file, given as QEMU takes it: {@code name=NAME,string=TEXT} or {@code name=NAME,file=PATH}. */
-public record FwCfgEntry(String name, byte[] data) {
+/**
+ * A user-supplied fw_cfg file: {@code name} (in QEMU's {@code opt/} namespace) with either a string
+ * or the contents of a file, read when the machine is built.
+ */
+public record FwCfgEntry(String name, String string, Path file) {
+    public static FwCfgEntry ofString(String name, String text) {
+        return new FwCfgEntry(name, text, null);
+    }
+
+    /** QEMU's {@code -fw_cfg} form: {@code name=NAME,string=TEXT} or {@code name=NAME,file=PATH}. */
     public static FwCfgEntry parse(String spec) {
         String name = null;
-        byte[] data = null;
+        String string = null;
+        Path file = null;
         for (String part : spec.split(",", 2)) {
             int eq = part.indexOf('=');
             String key = eq < 0 ? part : part.substring(0, eq);
             String value = eq < 0 ? "" : part.substring(eq + 1);
             switch (key) {
                 case "name" -> name = value;
-                case "string" -> data = value.getBytes(StandardCharsets.UTF_8);
-                case "file" -> {
-                    try {
-                        data = Files.readAllBytes(Path.of(value));
-                    } catch (IOException e) {
-                        throw new ConfigException("--fw-cfg: cannot read " + value + ": " + e.getMessage());
-                    }
-                }
-                default -> throw new ConfigException("--fw-cfg: unknown key '" + key + "' in '" + spec
+                case "string" -> string = value;
+                case "file" -> file = Path.of(value);
+                default -> throw new ConfigException("fw_cfg", "unknown key '" + key + "' in '" + spec
                         + "' (expected name=NAME,string=TEXT or name=NAME,file=PATH)");
             }
         }
-        if (name == null || name.isEmpty() || data == null) {
-            throw new ConfigException("--fw-cfg: '" + spec + "' needs name= and one of string= or file=");
+        if (name == null || name.isEmpty() || string == null && file == null) {
+            throw new ConfigException("fw_cfg", "'" + spec + "' needs name= and one of string= or file=");
         }
-        if (!name.startsWith("opt/")) {
-            throw new ConfigException("--fw-cfg: name '" + name + "' must start with opt/ (the namespace QEMU leaves to users)");
+        return new FwCfgEntry(name, string, file);
+    }
+
+    void validate(String field) {
+        if (name == null || !name.startsWith("opt/")) {
+            throw new ConfigException(field + ".name", "'" + name + "' must start with opt/ (the namespace QEMU "
+                    + "leaves to users)");
         }
-        return new FwCfgEntry(name, data);
+        if ((string == null) == (file == null)) {
+            throw new ConfigException(field, "needs one of {" + field + ".string} and {" + field + ".file}");
+        }
+    }
+
+    /** The file's contents for the guest. */
+    public byte[] data(String field) {
+        if (string != null) {
+            return string.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(field + ".file", "cannot read " + file + ": " + e.getMessage());
+        }
     }
 }

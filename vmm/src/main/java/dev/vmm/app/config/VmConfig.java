@@ -1,91 +1,188 @@
 package dev.vmm.app.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.vmm.sev.SevMode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything a VM is built from. {@code firmware} null means the embedded test guest.
- * {@link #validate()} checks what can be checked without the host.
+ * Everything a VM is built from, as plain data: the schema of the JSON config and of the API (field
+ * names in snake_case). {@link #validate()} checks what can be checked without the host, and its
+ * errors name the field by its path ({@link ConfigException}).
  */
-public record VmConfig(Path firmware, Path firmwareVars, long memoryBytes, int cpus, CharDevice serial, CharDevice debugcon,
-                       List<FwCfgEntry> fwCfg, boolean hugepages, Path kvmDevice, ConfidentialConfig confidential,
-                       boolean emulationAssist) {
-    public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
-
-    public static final long DEFAULT_MEMORY = 128L << 20;
-    /** The test guest runs from 1 MiB with 256 KiB of stacks; OVMF needs far more and says so itself. */
-    public static final long MIN_MEMORY = 4L << 20;
-    /** xAPIC IDs are 8 bits and 0xff is the broadcast ID. */
-    public static final int MAX_CPUS = 254;
-
+public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memory, CharDevice serial,
+                       CharDevice debugcon, @JsonProperty("fw_cfg") List<FwCfgEntry> fwCfg, List<DiskConfig> disks,
+                       List<NetConfig> nets, PlatformConfig platform, ConfidentialConfig confidential) {
+    /** Lists left out (of a JSON document, say) are empty. */
     public VmConfig {
-        fwCfg = List.copyOf(fwCfg);
+        fwCfg = fwCfg == null ? List.of() : List.copyOf(fwCfg);
+        disks = disks == null ? List.of() : List.copyOf(disks);
+        nets = nets == null ? List.of() : List.copyOf(nets);
     }
 
+    /** The embedded test guest, one vCPU, 128 MiB, COM1 on stdio: what {@code vmm run} boots without options. */
     public static VmConfig defaults() {
-        return new VmConfig(null, null, DEFAULT_MEMORY, 1, new CharDevice.Stdio(), new CharDevice.None(), List.of(), false,
-                DEFAULT_KVM_DEVICE, null, true);
+        return builder().build();
     }
 
-    public VmConfig withCpus(int n) {
-        return new VmConfig(firmware, firmwareVars, memoryBytes, n, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public VmConfig withMemory(long bytes) {
-        return new VmConfig(firmware, firmwareVars, bytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
-    }
-
-    public VmConfig withSerial(CharDevice device) {
-        return new VmConfig(firmware, firmwareVars, memoryBytes, cpus, device, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
-    }
-
-    public VmConfig withFwCfg(List<FwCfgEntry> entries) {
-        return new VmConfig(firmware, firmwareVars, memoryBytes, cpus, serial, debugcon, entries, hugepages, kvmDevice, confidential, emulationAssist);
-    }
-
-    public VmConfig withFirmwareVars(Path file) {
-        return new VmConfig(firmware, file, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential,
-                emulationAssist);
-    }
-
-    public VmConfig withEmulationAssist(boolean on) {
-        return new VmConfig(firmware, firmwareVars, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, on);
-    }
-
-    public VmConfig withConfidential(ConfidentialConfig c) {
-        return new VmConfig(firmware, firmwareVars, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, c, emulationAssist);
-    }
-
-    public VmConfig withFirmware(Path file) {
-        return new VmConfig(file, firmwareVars, memoryBytes, cpus, serial, debugcon, fwCfg, hugepages, kvmDevice, confidential, emulationAssist);
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public VmConfig validate() {
-        if (memoryBytes < MIN_MEMORY) {
-            throw new ConfigException("--memory " + Sizes.format(memoryBytes) + " is too small: the VM needs at least "
-                    + Sizes.format(MIN_MEMORY));
+        if (payload == null || cpus == null || memory == null || serial == null || debugcon == null || platform == null) {
+            throw new ConfigException(payload == null ? "payload" : cpus == null ? "cpus" : memory == null ? "memory"
+                    : serial == null ? "serial" : debugcon == null ? "debugcon" : "platform", "is required");
         }
-        long align = hugepages ? 2L << 20 : 4096;
-        if (memoryBytes % align != 0) {
-            throw new ConfigException("--memory " + memoryBytes + " bytes is not a multiple of "
-                    + Sizes.format(align) + (hugepages ? " (required with --hugepages)" : ""));
+        payload.validate(confidential != null);
+        cpus.validate();
+        memory.validate();
+        for (int i = 0; i < fwCfg.size(); i++) {
+            fwCfg.get(i).validate("fw_cfg[" + i + "]");
         }
-        if (cpus < 1 || cpus > MAX_CPUS) {
-            throw new ConfigException("--cpus " + cpus + ": must be 1 to " + MAX_CPUS);
+        // The records exist so that the config, the API and the devices share one schema; the devices
+        // themselves are not built yet, and a VM must not start without the disk it was given.
+        if (!disks.isEmpty()) {
+            throw new ConfigException("disks", "this VMM has no virtio-blk device yet");
         }
-        if (firmwareVars != null && firmware == null) {
-            throw new ConfigException("--firmware-vars needs --firmware (the code image to put above it)");
+        if (!nets.isEmpty()) {
+            throw new ConfigException("nets", "this VMM has no virtio-net device yet");
         }
         if (confidential != null) {
             confidential.validate();
-            if (firmwareVars != null) {
-                throw new ConfigException("--firmware-vars and --confidential: confidential VMs have no read-only "
-                        + "memory for flash; use a unified image (OVMF.fd) with --firmware");
+            if (payload.firmwareVars() != null) {
+                throw new ConfigException("payload.firmware_vars", "does not go with {confidential.mode}: confidential "
+                        + "VMs have no read-only memory for flash; use a unified image (OVMF.fd) as {payload.firmware}");
             }
-            if (hugepages && confidential.mode() == dev.vmm.sev.SevMode.SEV_SNP) {
-                throw new ConfigException("--hugepages and --confidential sev-snp: guest_memfd memory is not hugetlbfs");
+            if (memory.hugepages() && confidential.mode() == SevMode.SEV_SNP) {
+                throw new ConfigException("memory.hugepages", "does not go with sev-snp: guest_memfd memory is not "
+                        + "hugetlbfs");
             }
         }
         return this;
+    }
+
+    /** Builds a config field by field from the defaults; {@code build()} does not validate. */
+    public static final class Builder {
+        private PayloadConfig payload = PayloadConfig.TEST_GUEST;
+        private int cpus = 1;
+        private long memory = MemoryConfig.DEFAULT_SIZE;
+        private boolean hugepages;
+        private CharDevice serial = new CharDevice.Stdio();
+        private CharDevice debugcon = new CharDevice.None();
+        private List<FwCfgEntry> fwCfg = new ArrayList<>();
+        private List<DiskConfig> disks = new ArrayList<>();
+        private List<NetConfig> nets = new ArrayList<>();
+        private Path kvmDevice = PlatformConfig.DEFAULT_KVM_DEVICE;
+        private boolean emulationAssist = true;
+        private ConfidentialConfig confidential;
+
+        private Builder() {}
+
+        private Builder(VmConfig c) {
+            payload = c.payload;
+            cpus = c.cpus.count();
+            memory = c.memory.size();
+            hugepages = c.memory.hugepages();
+            serial = c.serial;
+            debugcon = c.debugcon;
+            fwCfg = new ArrayList<>(c.fwCfg);
+            disks = new ArrayList<>(c.disks);
+            nets = new ArrayList<>(c.nets);
+            kvmDevice = c.platform.kvmDevice();
+            emulationAssist = c.platform.emulationAssist();
+            confidential = c.confidential;
+        }
+
+        public Builder payload(PayloadConfig p) {
+            payload = p;
+            return this;
+        }
+
+        /** Firmware only, or null for the embedded test guest; keeps a kernel already given. */
+        public Builder firmware(Path file) {
+            payload = new PayloadConfig(file, payload.firmwareVars(), payload.kernel(), payload.initrd(), payload.cmdline());
+            return this;
+        }
+
+        public Builder firmwareVars(Path file) {
+            payload = new PayloadConfig(payload.firmware(), file, payload.kernel(), payload.initrd(), payload.cmdline());
+            return this;
+        }
+
+        public Builder kernel(Path kernel, Path initrd, String cmdline) {
+            payload = new PayloadConfig(payload.firmware(), payload.firmwareVars(), kernel, initrd, cmdline);
+            return this;
+        }
+
+        public Builder cpus(int n) {
+            cpus = n;
+            return this;
+        }
+
+        public Builder memory(long bytes) {
+            memory = bytes;
+            return this;
+        }
+
+        public Builder hugepages(boolean on) {
+            hugepages = on;
+            return this;
+        }
+
+        public Builder serial(CharDevice d) {
+            serial = d;
+            return this;
+        }
+
+        public Builder debugcon(CharDevice d) {
+            debugcon = d;
+            return this;
+        }
+
+        public Builder fwCfg(List<FwCfgEntry> entries) {
+            fwCfg = new ArrayList<>(entries);
+            return this;
+        }
+
+        public Builder addFwCfg(FwCfgEntry e) {
+            fwCfg.add(e);
+            return this;
+        }
+
+        public Builder addDisk(DiskConfig d) {
+            disks.add(d);
+            return this;
+        }
+
+        public Builder addNet(NetConfig n) {
+            nets.add(n);
+            return this;
+        }
+
+        public Builder kvmDevice(Path device) {
+            kvmDevice = device;
+            return this;
+        }
+
+        public Builder emulationAssist(boolean on) {
+            emulationAssist = on;
+            return this;
+        }
+
+        public Builder confidential(ConfidentialConfig c) {
+            confidential = c;
+            return this;
+        }
+
+        public VmConfig build() {
+            return new VmConfig(payload, new CpusConfig(cpus), new MemoryConfig(memory, hugepages), serial, debugcon, fwCfg,
+                    disks, nets, new PlatformConfig(kvmDevice, emulationAssist), confidential);
+        }
     }
 }

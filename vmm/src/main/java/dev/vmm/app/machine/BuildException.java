@@ -1,7 +1,9 @@
 package dev.vmm.app.machine;
 
+import dev.vmm.core.VmmException;
+
 /** A machine build step failed; the message names the step and the cause. */
-public class BuildException extends RuntimeException {
+public class BuildException extends VmmException {
     private final String step;
 
     public BuildException(String step, Throwable cause) {

@@ -47,7 +47,8 @@ final class PcPlatform {
 
     static void attach(VmConfig config, Console console, VmFd vm, GuestMemory memory, Bus pio, StopRequester stopper,
                        Closer closer, BiFunction<String, CharDevice, OutputStream> output) {
-        RamLayout ram = RamLayout.forSize(config.memoryBytes());
+        RamLayout ram = RamLayout.forSize(config.memory().size());
+        int cpus = config.cpus().count();
         // PCI: host bridge 00:00.0, ISA bridge 00:01.0, PM function 00:01.3; 0xCF9 is PIIX3's reset register.
         PciHost pci = new PciHost();
         pio.insert(PciHost.CONFIG_ADDRESS_PORT, 4, "pci-config-address", pci.addressPort(new ResetControl(stopper)));
@@ -64,7 +65,7 @@ final class PcPlatform {
         pio.insert(I8042.DATA_PORT, 1, "i8042-data", i8042.dataPort());
         pio.insert(I8042.COMMAND_PORT, 1, "i8042-command", i8042.commandPort());
 
-        Serial16550 com1 = new Serial16550(output.apply("--serial", config.serial()),
+        Serial16550 com1 = new Serial16550(output.apply("serial", config.serial()),
                 level -> vm.irqLine(Serial16550.COM1_IRQ, level));
         pio.insert(Serial16550.COM1_BASE, Serial16550.REGISTER_COUNT, "com1", com1);
         if (config.serial() instanceof CharDevice.Stdio && console.in() != null) {
@@ -73,14 +74,15 @@ final class PcPlatform {
             closer.add(SerialInput.start(console.in(), com1, tty, stopper));
         }
         pio.insert(DebugExit.DEFAULT_PORT, DebugExit.SIZE, "debug-exit", new DebugExit(stopper));
-        pio.insert(DebugCon.DEFAULT_PORT, 1, "debugcon", new DebugCon(output.apply("--debugcon", config.debugcon())));
+        pio.insert(DebugCon.DEFAULT_PORT, 1, "debugcon", new DebugCon(output.apply("debugcon", config.debugcon())));
         pio.insert(PostCode.PORT, 1, "post-code", new PostCode());
 
-        FwCfg fwCfg = new FwCfg(true).addCpuCount(config.cpus());
+        FwCfg fwCfg = new FwCfg(true).addCpuCount(cpus);
         fwCfg.addFile("etc/e820", e820(ram).bytes());
-        AcpiTables.addTo(fwCfg, AcpiMachine.pc(config.cpus(), new AcpiMachine.MmioWindow(PCI32_BASE, PCI32_END - PCI32_BASE)));
-        for (FwCfgEntry e : config.fwCfg()) {
-            fwCfg.addFile(e.name(), e.data());
+        AcpiTables.addTo(fwCfg, AcpiMachine.pc(cpus, new AcpiMachine.MmioWindow(PCI32_BASE, PCI32_END - PCI32_BASE)));
+        for (int i = 0; i < config.fwCfg().size(); i++) {
+            FwCfgEntry e = config.fwCfg().get(i);
+            fwCfg.addFile(e.name(), e.data("fw_cfg[" + i + "]"));
         }
         pio.insert(FwCfg.IO_BASE, FwCfg.IO_SIZE, "fw_cfg", fwCfg);
         pio.insert(FwCfg.DMA_BASE, FwCfg.DMA_SIZE, "fw_cfg-dma", new FwCfgDma(fwCfg, memory));

@@ -197,7 +197,7 @@ class AttestationCommandTest {
                 {"--report", MILAN_V2, "--vcek", MILAN_VCEK, "--chain", MILAN_V2},
         };
         String[] expected = {
-                "vmm: error: --report /nonexistent/r.bin: no such file\n",
+                "vmm: error: --report: /nonexistent/r.bin: no such file\n",
                 "vmm: error: --measurement must be 48 bytes (96 hex digits), not 47\n",
                 "vmm: error: --host-data: 'zz' is not a string of hex digits\n",
                 "vmm: error: --report-data: 65 bytes; REPORT_DATA has 64\n",

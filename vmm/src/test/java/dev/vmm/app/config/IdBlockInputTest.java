@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vmm.sev.SevMode;
+import dev.vmm.sev.psp.PspKind;
 import dev.vmm.sev.idblock.IdBlock;
 import dev.vmm.sev.idblock.IdBlockSigner;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class IdBlockInputTest {
         Path auth = Files.write(dir.resolve("a"), s.idAuth());
         assertThat(IdBlockInput.read(block, auth, false).authorKey()).isFalse();
         assertThatThrownBy(() -> IdBlockInput.read(block, auth, true)).isInstanceOf(ConfigException.class)
-                .hasMessage("--author-key-enabled: " + auth + " has no author key (it was made without --author-key)");
+                .hasMessage("confidential.author_key_enabled: " + auth + " has no author key (vmm id-block made it without one)");
     }
 
     @Test
@@ -45,20 +46,25 @@ class IdBlockInputTest {
         Path small = Files.write(dir.resolve("small"), new byte[95]);
         Path block = Files.write(dir.resolve("block"), new byte[96]);
         assertThatThrownBy(() -> IdBlockInput.read(small, block, false))
-                .hasMessage("--id-block " + small + ": 95 bytes, an ID block is 96");
+                .hasMessage("confidential.id_block: " + small + ": 95 bytes, an ID block is 96");
         assertThatThrownBy(() -> IdBlockInput.read(block, block, false))
-                .hasMessage("--id-auth " + block + ": 96 bytes, an ID auth is 4096");
+                .hasMessage("confidential.id_auth: " + block + ": 96 bytes, an ID auth is 4096");
         assertThatThrownBy(() -> IdBlockInput.read(block, dir.resolve("none"), false))
-                .hasMessage("--id-auth " + dir.resolve("none") + ": no such file");
+                .hasMessage("confidential.id_auth: " + dir.resolve("none") + ": no such file");
     }
 
     @Test
-    void onlySnpGuestsTakeAnIdBlock() {
-        IdBlockInput id = new IdBlockInput(new byte[96], new byte[4096], false);
-        assertThatThrownBy(() -> new ConfidentialConfig(SevMode.SEV_ES, null, ConfidentialConfig.PspKind.SIMULATED,
-                "EPYC", 1, null, null, null, null, null, id).validate()).hasMessage("--id-block is for sev-snp guests");
-        assertThat(new ConfidentialConfig(SevMode.SEV_SNP, null, ConfidentialConfig.PspKind.SIMULATED, "EPYC", 1, null,
-                null, null, null, null, id).validate().idBlock()).isSameAs(id);
+    void onlySnpGuestsTakeAnIdBlock(@TempDir Path dir) {
+        Path block = dir.resolve("b");
+        Path auth = dir.resolve("a");
+        VmConfig.Builder b = VmConfig.builder().firmware(dir.resolve("fw"));
+        assertThatThrownBy(() -> b.confidential(new ConfidentialConfig(SevMode.SEV_ES, null, PspKind.SIMULATED, "EPYC", 1,
+                null, null, block, auth, false)).build().validate()).hasMessage("confidential.id_block: is for sev-snp guests");
+        assertThat(b.confidential(new ConfidentialConfig(SevMode.SEV_SNP, null, PspKind.SIMULATED, "EPYC", 1, null, null,
+                block, auth, false)).build().validate().confidential().idBlock()).isEqualTo(block);
+        assertThatThrownBy(() -> b.confidential(new ConfidentialConfig(SevMode.SEV_SNP, null, PspKind.SIMULATED, "EPYC", 1,
+                null, null, block, null, false)).build().validate())
+                .hasMessage("confidential.id_block: goes with confidential.id_auth");
     }
 
     private static KeyPair p384() throws Exception {

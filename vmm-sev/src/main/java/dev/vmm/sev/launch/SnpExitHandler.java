@@ -1,8 +1,7 @@
-package dev.vmm.app.confidential;
+package dev.vmm.sev.launch;
 
 import dev.vmm.core.vcpu.ExitHandler;
 import dev.vmm.core.vcpu.ForwardingExitHandler;
-import dev.vmm.sev.launch.SnpPageStates;
 
 /** An SNP guest's page-state changes go to {@link SnpPageStates}; every other exit to the buses. */
 final class SnpExitHandler extends ForwardingExitHandler {

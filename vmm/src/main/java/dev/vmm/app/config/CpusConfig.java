@@ -1,0 +1,13 @@
+package dev.vmm.app.config;
+
+/** The vCPUs: how many boot. */
+public record CpusConfig(int count) {
+    /** xAPIC IDs are 8 bits and 0xff is the broadcast ID. */
+    public static final int MAX = 254;
+
+    void validate() {
+        if (count < 1 || count > MAX) {
+            throw new ConfigException("cpus.count", count + " is not 1 to " + MAX);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.vmm.app.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+
+/**
+ * What the guest boots: a firmware image (null: the embedded test guest) with an optional UEFI
+ * variable store, and a kernel with its initrd and command line.
+ */
+public record PayloadConfig(Path firmware, @JsonProperty("firmware_vars") Path firmwareVars, Path kernel, Path initrd,
+                            String cmdline) {
+    public static final PayloadConfig TEST_GUEST = new PayloadConfig(null, null, null, null, null);
+
+    /** @param confidential whether a confidential launch measures the kernel (the only use of one yet) */
+    public void validate(boolean confidential) {
+        if (firmwareVars != null && firmware == null) {
+            throw new ConfigException("payload.firmware_vars", "needs {payload.firmware} (the code image to put above it)");
+        }
+        if (initrd != null && kernel == null) {
+            throw new ConfigException("payload.initrd", "needs {payload.kernel}");
+        }
+        if (cmdline != null && kernel == null) {
+            throw new ConfigException("payload.cmdline", "needs {payload.kernel}");
+        }
+        if (kernel != null && !confidential) {
+            // Booting it needs the Linux boot protocol; a confidential launch measures it for OVMF instead.
+            throw new ConfigException("payload.kernel", "needs {confidential.mode}: this VMM does not boot a kernel "
+                    + "directly yet, it measures one for OVMF's measured direct boot");
+        }
+    }
+}
