@@ -3,6 +3,7 @@ package dev.vmm.tests.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.vmm.app.machine.ExitStatus;
 import dev.vmm.core.arch.CpuVendor;
 import dev.vmm.core.kvm.Kvm;
 import dev.vmm.core.vcpu.StopReason;
@@ -65,7 +66,7 @@ class TestGuestBootTest {
                     .isEqualTo(0x8000000000000000L);
             assertThat(f.summary()).contains("in 64-bit long mode");
         });
-        assertThat(reason.exitStatus()).isEqualTo(StopReason.GUEST_FAULT_STATUS);
+        assertThat(ExitStatus.of(reason)).isEqualTo(ExitStatus.GUEST_FAULT);
     }
 
     @Test
@@ -97,8 +98,8 @@ class TestGuestBootTest {
         try (TestVm vm = new TestVm(2, scenario).start()) {
             vm.awaitOutput(scenario.equals("halt") ? "halting" : "spinning");
             long t0 = System.nanoTime();
-            vm.machine.requestStop(new StopReason.HostRequest("test", 0));
-            assertThat(vm.awaitStop()).isEqualTo(new StopReason.HostRequest("test", 0));
+            vm.machine.requestStop(new StopReason.HostRequest("test"));
+            assertThat(vm.awaitStop()).isEqualTo(new StopReason.HostRequest("test"));
             assertThat((System.nanoTime() - t0) / 1e9).as("seconds to stop").isLessThan(5);
         }
     }

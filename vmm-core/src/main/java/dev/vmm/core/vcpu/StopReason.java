@@ -1,14 +1,7 @@
 package dev.vmm.core.vcpu;
 
-/** Why a VM stopped, with the process exit status a user of the command line sees. */
+/** Why a VM stopped. What each reason means to a process (its exit status) is the application's to say. */
 public sealed interface StopReason {
-    /** Process status for a VM the guest crashed (triple fault, emulation failure, unknown exit). */
-    int GUEST_FAULT_STATUS = 3;
-    /** Process status for a failure of the VMM itself. */
-    int VMM_FAILURE_STATUS = 1;
-
-    int exitStatus();
-
     /** One line for the log or the terminal. */
     String summary();
 
@@ -19,10 +12,6 @@ public sealed interface StopReason {
 
     /** The guest wrote {@code status} to the debug-exit device. */
     record GuestExit(int status) implements StopReason {
-        public int exitStatus() {
-            return status;
-        }
-
         public String summary() {
             return "guest exited with status " + status;
         }
@@ -30,10 +19,6 @@ public sealed interface StopReason {
 
     /** ACPI power-off or KVM_SYSTEM_EVENT_SHUTDOWN (and, for now, KVM_SYSTEM_EVENT_RESET). */
     record PowerOff(String how) implements StopReason {
-        public int exitStatus() {
-            return 0;
-        }
-
         public String summary() {
             return "guest powered off (" + how + ")";
         }
@@ -44,10 +29,6 @@ public sealed interface StopReason {
      * VMM does not reboot: the VM stops, with status 0 because the guest asked for it.
      */
     record Reset(String how) implements StopReason {
-        public int exitStatus() {
-            return 0;
-        }
-
         public String summary() {
             return "guest requested a reset (" + how + "); this VMM does not reboot, the VM stopped";
         }
@@ -55,10 +36,6 @@ public sealed interface StopReason {
 
     /** The guest cannot go on: the summary names the event, {@code state} holds its registers. */
     record GuestFault(int vcpu, String event, String detail, VcpuState state) implements StopReason {
-        public int exitStatus() {
-            return GUEST_FAULT_STATUS;
-        }
-
         public String summary() {
             return "vcpu" + vcpu + ": " + event + (state == null ? "" : " at RIP 0x"
                     + Long.toHexString(state.regs().rip()) + " in " + state.sregs().cpuMode());
@@ -70,19 +47,22 @@ public sealed interface StopReason {
         }
     }
 
-    /** Stopped from outside: a signal, the API, a test. */
-    record HostRequest(String why, int exitStatus) implements StopReason {
+    /** Stopped from outside: the API, the console's escape, a test. */
+    record HostRequest(String why) implements StopReason {
         public String summary() {
             return "stopped: " + why;
         }
     }
 
+    /** Stopped by a signal to the VMM (SIGINT, SIGTERM, SIGHUP). */
+    record HostSignal(String name, int number) implements StopReason {
+        public String summary() {
+            return "stopped: " + name;
+        }
+    }
+
     /** The VMM itself failed (a device threw, an ioctl failed while running). */
     record VmmFailure(String where, Throwable cause) implements StopReason {
-        public int exitStatus() {
-            return VMM_FAILURE_STATUS;
-        }
-
         public String summary() {
             return where + ": " + cause;
         }

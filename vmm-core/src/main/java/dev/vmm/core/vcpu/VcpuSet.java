@@ -105,7 +105,7 @@ public final class VcpuSet implements StopRequester, AutoCloseable {
             return;
         }
         closed = true;
-        requestStop(new StopReason.HostRequest("VM closed", 0));
+        requestStop(new StopReason.HostRequest("VM closed"));
         joinAll();
         RuntimeException failure = null;
         for (VcpuFd v : vcpus) {

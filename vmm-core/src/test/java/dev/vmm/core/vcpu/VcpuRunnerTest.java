@@ -98,8 +98,8 @@ class VcpuRunnerTest {
         VcpuRunner runner = set.runners().getFirst();
         assertThat(runner.state()).isEqualTo(VcpuRunner.State.RUNNING);
 
-        set.requestStop(new StopReason.HostRequest("test", 0));
-        assertThat(set.awaitStop()).isEqualTo(new StopReason.HostRequest("test", 0));
+        set.requestStop(new StopReason.HostRequest("test"));
+        assertThat(set.awaitStop()).isEqualTo(new StopReason.HostRequest("test"));
         assertThat(runner.state()).isEqualTo(VcpuRunner.State.FINISHED);
         set.close();
     }
@@ -182,7 +182,6 @@ class VcpuRunnerTest {
             assertThat(f.where()).isEqualTo("vcpu0");
             assertThat(f.cause()).hasMessage("device failure");
         });
-        assertThat(reason.exitStatus()).isEqualTo(StopReason.VMM_FAILURE_STATUS);
         set.close();
     }
 
@@ -208,7 +207,6 @@ class VcpuRunnerTest {
                 assertThat(f.detail()).doesNotContain(VcpuRunner.SHUTDOWN_REINIT);
             }
         });
-        assertThat(reason.exitStatus()).isEqualTo(StopReason.GUEST_FAULT_STATUS);
         set.close();
     }
 }

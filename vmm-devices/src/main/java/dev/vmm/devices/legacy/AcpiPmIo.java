@@ -1,7 +1,6 @@
 package dev.vmm.devices.legacy;
 
-import dev.vmm.core.vcpu.StopReason;
-import dev.vmm.core.vcpu.StopRequester;
+import dev.vmm.devices.MachineRequest;
 import dev.vmm.devices.InterruptLine;
 import dev.vmm.devices.bus.BusDevice;
 import dev.vmm.devices.bus.IoData;
@@ -51,7 +50,7 @@ public final class AcpiPmIo implements BusDevice {
     static final int SLP_TYP_S4 = 2;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final StopRequester stopper;
+    private final MachineRequest.Sink machine;
     private final InterruptLine sci;
     private final LongSupplier nanoTime;
     private final long origin;
@@ -60,13 +59,13 @@ public final class AcpiPmIo implements BusDevice {
     private int control;
     private boolean sciLevel;
 
-    public AcpiPmIo(StopRequester stopper, InterruptLine sci) {
-        this(stopper, sci, System::nanoTime);
+    public AcpiPmIo(MachineRequest.Sink machine, InterruptLine sci) {
+        this(machine, sci, System::nanoTime);
     }
 
     /** @param nanoTime a monotonic clock in nanoseconds ({@link System#nanoTime} but in tests) */
-    public AcpiPmIo(StopRequester stopper, InterruptLine sci, LongSupplier nanoTime) {
-        this.stopper = stopper;
+    public AcpiPmIo(MachineRequest.Sink machine, InterruptLine sci, LongSupplier nanoTime) {
+        this.machine = machine;
         this.sci = sci;
         this.nanoTime = nanoTime;
         this.origin = nanoTime.getAsLong();
@@ -125,7 +124,7 @@ public final class AcpiPmIo implements BusDevice {
     @Override
     public void write(long offset, MemorySegment data) {
         long value = IoData.get(data);
-        StopReason stop = null;
+        MachineRequest stop = null;
         synchronized (this) {
             // Byte and word writes both reach the 16-bit registers: take the bytes each one covers.
             for (int reg = PM1_STS; reg <= PM1_CNT; reg += 2) {
@@ -138,17 +137,17 @@ public final class AcpiPmIo implements BusDevice {
                         bits |= (int) (value >>> 8 * i & 0xff) << 8 * at;
                     }
                 }
-                StopReason sleep = mask != 0 ? writeRegister(reg, bits, mask) : null;
+                MachineRequest sleep = mask != 0 ? writeRegister(reg, bits, mask) : null;
                 stop = sleep != null ? sleep : stop;
             }
             updateSci();
         }
         if (stop != null) {
-            stopper.requestStop(stop);
+            machine.request(stop);
         }
     }
 
-    private StopReason writeRegister(int reg, int bits, int mask) {
+    private MachineRequest writeRegister(int reg, int bits, int mask) {
         switch (reg) {
             case PM1_STS -> status &= ~bits; // write 1 to clear
             case PM1_EN -> enable = enable & ~mask | bits;
@@ -163,11 +162,11 @@ public final class AcpiPmIo implements BusDevice {
         return null;
     }
 
-    private static StopReason sleep(int type) {
+    private static MachineRequest sleep(int type) {
         return switch (type) {
-            case SLP_TYP_S5 -> new StopReason.PowerOff("ACPI S5 (PM1a_CNT)");
-            case SLP_TYP_S4 -> new StopReason.PowerOff("ACPI S4 (PM1a_CNT)");
-            case SLP_TYP_S3 -> new StopReason.PowerOff("ACPI S3 (PM1a_CNT): suspend is not supported");
+            case SLP_TYP_S5 -> new MachineRequest.PowerOff("ACPI S5 (PM1a_CNT)");
+            case SLP_TYP_S4 -> new MachineRequest.PowerOff("ACPI S4 (PM1a_CNT)");
+            case SLP_TYP_S3 -> new MachineRequest.PowerOff("ACPI S3 (PM1a_CNT): suspend is not supported");
             default -> null; // not a sleep state of this chipset, ignored as QEMU does
         };
     }

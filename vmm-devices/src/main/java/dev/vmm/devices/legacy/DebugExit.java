@@ -1,7 +1,6 @@
 package dev.vmm.devices.legacy;
 
-import dev.vmm.core.vcpu.StopReason;
-import dev.vmm.core.vcpu.StopRequester;
+import dev.vmm.devices.MachineRequest;
 import dev.vmm.devices.bus.BusDevice;
 import dev.vmm.devices.bus.IoData;
 import java.lang.foreign.MemorySegment;
@@ -16,10 +15,10 @@ public final class DebugExit implements BusDevice {
     public static final int DEFAULT_PORT = 0x501;
     public static final int SIZE = 2;
 
-    private final StopRequester stopper;
+    private final MachineRequest.Sink machine;
 
-    public DebugExit(StopRequester stopper) {
-        this.stopper = stopper;
+    public DebugExit(MachineRequest.Sink machine) {
+        this.machine = machine;
     }
 
     @Override
@@ -29,6 +28,6 @@ public final class DebugExit implements BusDevice {
 
     @Override
     public void write(long offset, MemorySegment data) {
-        stopper.requestStop(new StopReason.GuestExit((int) (IoData.get(data) & 0xff)));
+        machine.request(new MachineRequest.GuestExit((int) (IoData.get(data) & 0xff)));
     }
 }

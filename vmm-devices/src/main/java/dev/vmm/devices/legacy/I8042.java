@@ -1,9 +1,8 @@
 package dev.vmm.devices.legacy;
 
+import dev.vmm.devices.MachineRequest;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import dev.vmm.core.vcpu.StopReason;
-import dev.vmm.core.vcpu.StopRequester;
 import dev.vmm.devices.InterruptLine;
 import dev.vmm.devices.bus.BusDevice;
 import java.lang.foreign.MemorySegment;
@@ -15,7 +14,7 @@ import java.util.ArrayDeque;
  * <ul>
  *   <li>Resets: OVMF writes 0x64 ← 0xFE as its fallback (and its only warm reset). Pulsing the reset
  *       line (0xFE, or any even 0xF0-0xFE) or clearing it through the output port stops the VM with
- *       {@link StopReason.Reset}.
+ *       a {@link MachineRequest.Reset}.
  *   <li>Ps2KeyboardDxe's probe: it reads the status (it gives up at once only if the parity and
  *       timeout bits are both set), then runs the controller self-test (0xAA, waits for 0x55), writes
  *       the command byte, and, with extended verification (the MdeModulePkg default), enables the
@@ -73,7 +72,7 @@ public final class I8042 {
     private static final int MF2_ID_2 = 0x83;
     private static final int OUTPUT_LIMIT = 16;
 
-    private final StopRequester stopper;
+    private final MachineRequest.Sink machine;
     private final InterruptLine irq;
     private final ArrayDeque<Integer> output = new ArrayDeque<>();
     private final BusDevice dataPort = new Port(false);
@@ -88,8 +87,8 @@ public final class I8042 {
     private boolean irqLevel;
 
     /** @param irq IRQ 1, raised while an answer waits and the command byte enables it */
-    public I8042(StopRequester stopper, InterruptLine irq) {
-        this.stopper = stopper;
+    public I8042(MachineRequest.Sink machine, InterruptLine irq) {
+        this.machine = machine;
         this.irq = irq;
     }
 
@@ -121,7 +120,7 @@ public final class I8042 {
             int value = data.get(JAVA_BYTE, 0) & 0xff;
             String reset = command ? writeCommand(value) : writeData(value);
             if (reset != null) {
-                stopper.requestStop(new StopReason.Reset(reset));
+                machine.request(new MachineRequest.Reset(reset));
             }
         }
     }

@@ -1,14 +1,13 @@
 package dev.vmm.devices.legacy;
 
-import dev.vmm.core.vcpu.StopReason;
-import dev.vmm.core.vcpu.StopRequester;
+import dev.vmm.devices.MachineRequest;
 import dev.vmm.devices.bus.BusDevice;
 import dev.vmm.devices.bus.IoData;
 import java.lang.foreign.MemorySegment;
 
 /**
  * System Control Port A (port 0x92, "fast A20 and reset"). Setting bit 0 (it must go from 0 to 1)
- * resets the machine, which stops this VMM's VM with {@link StopReason.Reset}. Bit 1 is the A20 gate:
+ * resets the machine, which stops this VMM's VM with a {@link MachineRequest.Reset}. Bit 1 is the A20 gate:
  * it reads back as written but gates nothing, since KVM has no A20 line; it starts set, which is the
  * truth. OVMF reads this port and writes 0x02.
  */
@@ -18,11 +17,11 @@ public final class SystemControlPortA implements BusDevice {
     static final int FAST_RESET = 0x01;
     static final int A20 = 0x02;
 
-    private final StopRequester stopper;
+    private final MachineRequest.Sink machine;
     private int value = A20;
 
-    public SystemControlPortA(StopRequester stopper) {
-        this.stopper = stopper;
+    public SystemControlPortA(MachineRequest.Sink machine) {
+        this.machine = machine;
     }
 
     @Override
@@ -39,7 +38,7 @@ public final class SystemControlPortA implements BusDevice {
             value = written;
         }
         if (reset) {
-            stopper.requestStop(new StopReason.Reset("port 0x92 fast reset"));
+            machine.request(new MachineRequest.Reset("port 0x92 fast reset"));
         }
     }
 }

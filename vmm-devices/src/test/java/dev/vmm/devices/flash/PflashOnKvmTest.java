@@ -9,11 +9,12 @@ import dev.vmm.core.kvm.Sregs;
 import dev.vmm.core.kvm.VcpuFd;
 import dev.vmm.core.kvm.VmFd;
 import dev.vmm.core.sys.Mmap;
+import dev.vmm.core.vcpu.ExitHandler;
 import dev.vmm.core.vcpu.StopReason;
 import dev.vmm.core.vcpu.VcpuSet;
+import dev.vmm.devices.MachineRequest;
 import dev.vmm.devices.bus.Bus;
 import dev.vmm.devices.bus.BusDevice;
-import dev.vmm.devices.bus.BusExitHandler;
 import dev.vmm.devices.bus.IoData;
 import dev.vmm.devices.legacy.DebugExit;
 import dev.vmm.memory.RomdSlot;
@@ -88,8 +89,29 @@ class PflashOnKvmTest {
                     outs.add(String.format("%x=%02x", 0x80 + offset, IoData.get(data)));
                 }
             });
-            VcpuSet vcpus = new VcpuSet(new BusExitHandler(pio, mmio));
-            pio.insert(DebugExit.DEFAULT_PORT, DebugExit.SIZE, "debug exit", new DebugExit(vcpus));
+            VcpuSet vcpus = new VcpuSet(new ExitHandler() {
+                @Override
+                public void pioRead(int port, MemorySegment data) {
+                    pio.read(port, data);
+                }
+
+                @Override
+                public void pioWrite(int port, MemorySegment data) {
+                    pio.write(port, data);
+                }
+
+                @Override
+                public void mmioRead(long address, MemorySegment data) {
+                    mmio.read(address, data);
+                }
+
+                @Override
+                public void mmioWrite(long address, MemorySegment data) {
+                    mmio.write(address, data);
+                }
+            });
+            pio.insert(DebugExit.DEFAULT_PORT, DebugExit.SIZE, "debug exit", new DebugExit(
+                    r -> vcpus.requestStop(new StopReason.GuestExit(((MachineRequest.GuestExit) r).status()))));
             vcpus.add(vcpuAt(vm, ram, ""
                     + "b8 00 20" // mov ax, 0x2000
                     + "8e d8" // mov ds, ax: the flash
@@ -106,7 +128,7 @@ class PflashOnKvmTest {
             Thread watchdog = Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(10_000);
-                    vcpus.requestStop(new StopReason.HostRequest("the guest hung", 1));
+                    vcpus.requestStop(new StopReason.HostRequest("the guest hung"));
                 } catch (InterruptedException done) {
                     // the guest finished
                 }

@@ -2,7 +2,7 @@ package dev.vmm.devices.legacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vmm.core.vcpu.StopReason;
+import dev.vmm.devices.MachineRequest;
 import dev.vmm.devices.bus.IoData;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,7 +19,7 @@ class AcpiPmIoTest {
     private static final long ORIGIN = 123_456_789_012L;
 
     private final AtomicLong nanos = new AtomicLong(ORIGIN);
-    private final List<StopReason> stops = new ArrayList<>();
+    private final List<MachineRequest> stops = new ArrayList<>();
     private final List<Boolean> sci = new ArrayList<>();
     private final AcpiPmIo pm = new AcpiPmIo(stops::add, sci::add, nanos::get);
 
@@ -113,8 +113,7 @@ class AcpiPmIoTest {
         assertThat(stops).isEmpty();
         assertThat(read(AcpiPmIo.PM1_CNT, 2)).as("SCI_EN").isEqualTo(0x0001);
         write(AcpiPmIo.PM1_CNT, 2, 0x2001);
-        assertThat(stops).containsExactly(new StopReason.PowerOff("ACPI S5 (PM1a_CNT)"));
-        assertThat(stops.getFirst().exitStatus()).isZero();
+        assertThat(stops).containsExactly(new MachineRequest.PowerOff("ACPI S5 (PM1a_CNT)"));
         assertThat(read(AcpiPmIo.PM1_CNT, 2)).as("SLP_EN reads 0").isEqualTo(0x0001);
     }
 
@@ -123,8 +122,8 @@ class AcpiPmIoTest {
         write(AcpiPmIo.PM1_CNT, 2, 2 << 10 | 1 << 13);
         write(AcpiPmIo.PM1_CNT, 2, 1 << 10 | 1 << 13);
         write(AcpiPmIo.PM1_CNT, 2, 5 << 10 | 1 << 13);
-        assertThat(stops).containsExactly(new StopReason.PowerOff("ACPI S4 (PM1a_CNT)"),
-                new StopReason.PowerOff("ACPI S3 (PM1a_CNT): suspend is not supported"));
+        assertThat(stops).containsExactly(new MachineRequest.PowerOff("ACPI S4 (PM1a_CNT)"),
+                new MachineRequest.PowerOff("ACPI S3 (PM1a_CNT): suspend is not supported"));
         assertThat(read(AcpiPmIo.PM1_CNT, 2)).as("SLP_TYP is kept").isEqualTo(5 << 10);
     }
 
@@ -139,7 +138,7 @@ class AcpiPmIoTest {
     void aByteWriteOfTheHighControlByteKeepsTheLowByte() {
         write(AcpiPmIo.PM1_CNT, 1, 0x01);
         write(AcpiPmIo.PM1_CNT + 1, 1, 0x20);
-        assertThat(stops).containsExactly(new StopReason.PowerOff("ACPI S5 (PM1a_CNT)"));
+        assertThat(stops).containsExactly(new MachineRequest.PowerOff("ACPI S5 (PM1a_CNT)"));
         assertThat(read(AcpiPmIo.PM1_CNT, 2)).isEqualTo(0x0001);
     }
 

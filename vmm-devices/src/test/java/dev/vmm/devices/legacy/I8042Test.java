@@ -2,7 +2,7 @@ package dev.vmm.devices.legacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vmm.core.vcpu.StopReason;
+import dev.vmm.devices.MachineRequest;
 import dev.vmm.devices.bus.IoData;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,7 +17,7 @@ class I8042Test {
     private static final int PARITY_AND_TIMEOUT = 0xc0;
 
     private final MemorySegment data = Arena.ofAuto().allocate(1);
-    private final List<StopReason> stops = new ArrayList<>();
+    private final List<MachineRequest> stops = new ArrayList<>();
     private final List<Boolean> irq = new ArrayList<>();
     private final I8042 kbc = new I8042(stops::add, irq::add);
 
@@ -31,7 +31,7 @@ class I8042Test {
     @Test
     void ovmfResetPulsesTheResetLine() {
         command(0xfe); // ResetWarm, and ResetCold's fallback after 0xCF9
-        assertThat(stops).containsExactly(new StopReason.Reset("i8042 command 0xFE pulses the reset line"));
+        assertThat(stops).containsExactly(new MachineRequest.Reset("i8042 command 0xFE pulses the reset line"));
     }
 
     @Test
@@ -54,7 +54,7 @@ class I8042Test {
         assertThat(stops).isEmpty();
         command(I8042.WRITE_OUTPUT_PORT);
         writeData(0x02);
-        assertThat(stops).containsExactly(new StopReason.Reset("i8042 output port write holds the reset line"));
+        assertThat(stops).containsExactly(new MachineRequest.Reset("i8042 output port write holds the reset line"));
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.vmm.devices.legacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vmm.core.vcpu.StopReason;
+import dev.vmm.devices.MachineRequest;
 import dev.vmm.devices.bus.IoData;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class SystemControlPortATest {
     private final MemorySegment data = Arena.ofAuto().allocate(1);
-    private final List<StopReason> stops = new ArrayList<>();
+    private final List<MachineRequest> stops = new ArrayList<>();
     private final SystemControlPortA port = new SystemControlPortA(stops::add);
 
     @Test
@@ -28,7 +28,7 @@ class SystemControlPortATest {
     @Test
     void fastResetOnARisingBitZero() {
         write(0x03);
-        assertThat(stops).containsExactly(new StopReason.Reset("port 0x92 fast reset"));
+        assertThat(stops).containsExactly(new MachineRequest.Reset("port 0x92 fast reset"));
         write(0x03);
         assertThat(stops).as("bit 0 already set: no new edge").hasSize(1);
         write(0x02);

@@ -11,7 +11,7 @@ final class HostSignals {
     static void forwardTo(StopRequester machine) {
         for (String name : new String[] {"INT", "TERM", "HUP"}) {
             Signal.handle(new Signal(name), s ->
-                    machine.requestStop(new StopReason.HostRequest("SIG" + s.getName(), 128 + s.getNumber())));
+                    machine.requestStop(new StopReason.HostSignal("SIG" + s.getName(), s.getNumber())));
         }
     }
 }

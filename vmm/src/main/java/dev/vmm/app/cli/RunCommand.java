@@ -10,6 +10,7 @@ import dev.vmm.app.config.FwCfgEntry;
 import dev.vmm.app.config.Sizes;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.app.machine.Console;
+import dev.vmm.app.machine.ExitStatus;
 import dev.vmm.app.machine.Machine;
 import dev.vmm.app.machine.MachineBuilder;
 import dev.vmm.core.vcpu.StopReason;
@@ -119,7 +120,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         report(reason);
         RunStatistics.print(machine, verbose);
-        return reason.exitStatus();
+        return ExitStatus.of(reason);
     }
 
     private ConfidentialConfig confidentialConfig() {

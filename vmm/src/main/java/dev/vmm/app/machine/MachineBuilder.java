@@ -13,7 +13,6 @@ import dev.vmm.core.kvm.VcpuFd;
 import dev.vmm.core.kvm.VmFd;
 import dev.vmm.core.vcpu.VcpuSet;
 import dev.vmm.devices.bus.Bus;
-import dev.vmm.devices.bus.BusExitHandler;
 import dev.vmm.firmware.FirmwareException;
 import dev.vmm.firmware.FirmwareImage;
 import dev.vmm.firmware.boot.BootMethod;

@@ -6,6 +6,7 @@ import dev.vmm.app.config.VmConfig;
 import dev.vmm.core.kvm.VmFd;
 import dev.vmm.core.sys.Terminal;
 import dev.vmm.core.vcpu.StopRequester;
+import dev.vmm.devices.MachineRequest;
 import dev.vmm.devices.acpi.AcpiMachine;
 import dev.vmm.devices.acpi.AcpiTables;
 import dev.vmm.devices.bus.Bus;
@@ -47,21 +48,22 @@ final class PcPlatform {
 
     static void attach(VmConfig config, Console console, VmFd vm, GuestMemory memory, Bus pio, StopRequester stopper,
                        Closer closer, BiFunction<String, CharDevice, OutputStream> output) {
+        MachineRequest.Sink machine = MachineRequests.stopping(stopper);
         RamLayout ram = RamLayout.forSize(config.memory().size());
         int cpus = config.cpus().count();
         // PCI: host bridge 00:00.0, ISA bridge 00:01.0, PM function 00:01.3; 0xCF9 is PIIX3's reset register.
         PciHost pci = new PciHost();
-        pio.insert(PciHost.CONFIG_ADDRESS_PORT, 4, "pci-config-address", pci.addressPort(new ResetControl(stopper)));
+        pio.insert(PciHost.CONFIG_ADDRESS_PORT, 4, "pci-config-address", pci.addressPort(new ResetControl(machine)));
         pio.insert(PciHost.CONFIG_DATA_PORT, 4, "pci-config-data", pci.dataPort());
         pci.add(0, 0, SimplePciFunction.i440fxHostBridge());
         pci.add(1, 0, SimplePciFunction.piix3IsaBridge());
-        AcpiPmIo pm = new AcpiPmIo(stopper, level -> vm.irqLine(SCI_GSI, level));
+        AcpiPmIo pm = new AcpiPmIo(machine, level -> vm.irqLine(SCI_GSI, level));
         pci.add(1, 3, new Piix4PowerManagement(pio, pm));
 
         pio.insert(Cmos.IO_BASE, Cmos.IO_SIZE, "cmos",
                 Cmos.withMemorySize(Clock.systemUTC(), ram.lowRamSize(), ram.highRamSize()));
-        pio.insert(SystemControlPortA.PORT, 1, "port92", new SystemControlPortA(stopper));
-        I8042 i8042 = new I8042(stopper, level -> vm.irqLine(I8042.KEYBOARD_IRQ, level));
+        pio.insert(SystemControlPortA.PORT, 1, "port92", new SystemControlPortA(machine));
+        I8042 i8042 = new I8042(machine, level -> vm.irqLine(I8042.KEYBOARD_IRQ, level));
         pio.insert(I8042.DATA_PORT, 1, "i8042-data", i8042.dataPort());
         pio.insert(I8042.COMMAND_PORT, 1, "i8042-command", i8042.commandPort());
 
@@ -73,7 +75,7 @@ final class PcPlatform {
             boolean tty = console.in() == System.in && Terminal.rawIfTerminal(0).map(closer::add).isPresent();
             closer.add(SerialInput.start(console.in(), com1, tty, stopper));
         }
-        pio.insert(DebugExit.DEFAULT_PORT, DebugExit.SIZE, "debug-exit", new DebugExit(stopper));
+        pio.insert(DebugExit.DEFAULT_PORT, DebugExit.SIZE, "debug-exit", new DebugExit(machine));
         pio.insert(DebugCon.DEFAULT_PORT, 1, "debugcon", new DebugCon(output.apply("debugcon", config.debugcon())));
         pio.insert(PostCode.PORT, 1, "post-code", new PostCode());
 

@@ -37,7 +37,7 @@ final class SerialInput implements AutoCloseable {
                     if (escapes && escaped) {
                         escaped = false;
                         if (b == 'x' || b == 'X') {
-                            stopper.requestStop(new StopReason.HostRequest("Ctrl-A x", 0));
+                            stopper.requestStop(new StopReason.HostRequest("Ctrl-A x"));
                             return;
                         }
                         if (b != CTRL_A) {

@@ -110,7 +110,7 @@ public final class SimulatedPlatformStore {
         p.setProperty("vlek_loaded", Boolean.toString(fw.vlekLoaded));
         try {
             StringWriter w = new StringWriter();
-            p.store(w, "SIMULATED SEV platform (vmm platform --psp simulated); holds the simulated chip's private keys");
+            p.store(w, "SIMULATED SEV platform of the vmm command's simulated PSP; holds the simulated chip's private keys");
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");

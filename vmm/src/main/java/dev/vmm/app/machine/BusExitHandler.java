@@ -1,9 +1,10 @@
-package dev.vmm.devices.bus;
+package dev.vmm.app.machine;
 
 import dev.vmm.core.vcpu.ExitHandler;
+import dev.vmm.devices.bus.Bus;
 import java.lang.foreign.MemorySegment;
 
-/** Serves port I/O and MMIO exits from the two buses. */
+/** Serves port I/O and MMIO exits from the two buses: where vCPUs meet devices, which never see a vCPU. */
 public final class BusExitHandler implements ExitHandler {
     private final Bus pio;
     private final Bus mmio;
