@@ -8,6 +8,7 @@ public enum KvmCap implements CConstant {
     USER_MEMORY(3),
     SET_TSS_ADDR(4),
     NR_VCPUS(9),
+    /** The number of user memory slots per address space (the kernel's KVM_USER_MEM_SLOTS). */
     NR_MEMSLOTS(10),
     IRQFD(32),
     PIT2(33),

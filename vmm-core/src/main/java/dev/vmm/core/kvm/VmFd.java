@@ -13,7 +13,7 @@ import dev.vmm.core.sys.Syscalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** A VM fd: memory slots, vCPUs, the in-kernel irqchip and PIT, irqfd/ioeventfd, SEV commands. */
+/** A VM fd: memory slots and their numbers, vCPUs, the in-kernel irqchip and PIT, irqfd/ioeventfd, SEV commands. */
 public final class VmFd implements AutoCloseable {
     @CName("KVM_MEM_LOG_DIRTY_PAGES") public static final int MEM_LOG_DIRTY_PAGES = 1;
     @CName("KVM_MEM_READONLY") public static final int MEM_READONLY = 2;
@@ -43,10 +43,30 @@ public final class VmFd implements AutoCloseable {
 
     private final Fd fd;
     private final int vcpuMmapSize;
+    private final MemorySlotIds slots = new MemorySlotIds(() -> checkExtension(KvmCap.NR_MEMSLOTS));
 
     VmFd(Fd fd, int vcpuMmapSize) {
         this.fd = fd;
         this.vcpuMmapSize = vcpuMmapSize;
+    }
+
+    /**
+     * A memory slot number no other part of the VMM holds, for {@link #setUserMemoryRegion} and its
+     * kin; fails with a message naming KVM_CAP_NR_MEMSLOTS when all are taken. The setters themselves
+     * take any number (tests place fixed slots), so VMM code takes its numbers only from here.
+     */
+    public int allocateMemorySlot() {
+        return slots.allocate();
+    }
+
+    /** Gives back a number from {@link #allocateMemorySlot}, once its slot is deleted. */
+    public void releaseMemorySlot(int slot) {
+        slots.release(slot);
+    }
+
+    /** KVM_CAP_NR_MEMSLOTS: slot numbers go from 0 to one below this. */
+    public int memorySlotLimit() {
+        return slots.limit();
     }
 
     /** The fd, for commands of other modules that go through this VM (KVM_MEMORY_ENCRYPT_OP). */

@@ -85,8 +85,8 @@ public final class MachineBuilder {
             VcpuSet vcpus = closer.add(new VcpuSet(conf == null ? buses : conf.exitHandler(buses), assist));
             run("attach devices", () -> PcPlatform.attach(config, console, vm, memory, pio, vcpus, closer, this::output));
             if (config.firmwareVars() != null) {
-                run("attach the variable store", () -> FlashVars.attach(config.firmwareVars(), firmware.gpa(), vm,
-                        memory.regions().size(), mmio, closer));
+                run("attach the variable store", () -> FlashVars.attach(config.firmwareVars(), firmware.gpa(), vm, mmio,
+                        closer));
             }
             if (conf != null) {
                 run("confidential launch", conf::startAndImport);
