@@ -10,11 +10,14 @@ public enum KvmCap implements CConstant {
     NR_VCPUS(9),
     /** The number of user memory slots per address space (the kernel's KVM_USER_MEM_SLOTS). */
     NR_MEMSLOTS(10),
+    /** The number of GSI routes KVM_SET_GSI_ROUTING takes (the kernel-internal KVM_MAX_IRQ_ROUTES): GSIs go from 0 to one below it. */
+    IRQ_ROUTING(25),
     IRQFD(32),
     PIT2(33),
     IOEVENTFD(36),
     SET_IDENTITY_MAP_ADDR(37),
     INTERNAL_ERROR_DATA(40),
+    SIGNAL_MSI(77),
     MAX_VCPUS(66),
     READONLY_MEM(81),
     IMMEDIATE_EXIT(136),
