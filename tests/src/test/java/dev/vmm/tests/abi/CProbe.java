@@ -24,6 +24,7 @@ final class CProbe {
             #include <sys/mman.h>
             #include <asm-generic/hugetlb_encode.h>
             #include <sys/eventfd.h>
+            #include <sys/epoll.h>
             #include <termios.h>
             #include <linux/version.h>
             #include <linux/kvm.h>
