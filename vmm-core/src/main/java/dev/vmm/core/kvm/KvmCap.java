@@ -10,7 +10,7 @@ public enum KvmCap implements CConstant {
     NR_VCPUS(9),
     /** The number of user memory slots per address space (the kernel's KVM_USER_MEM_SLOTS). */
     NR_MEMSLOTS(10),
-    /** The number of GSI routes KVM_SET_GSI_ROUTING takes (the kernel-internal KVM_MAX_IRQ_ROUTES): GSIs go from 0 to one below it. */
+    /** How many GSI routes KVM_SET_GSI_ROUTING takes (the kernel's KVM_MAX_IRQ_ROUTES): GSIs 0 to one below. */
     IRQ_ROUTING(25),
     IRQFD(32),
     PIT2(33),

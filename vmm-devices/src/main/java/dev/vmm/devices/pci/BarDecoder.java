@@ -2,7 +2,7 @@ package dev.vmm.devices.pci;
 
 import java.util.Objects;
 
-/** The decoded window of one range, and the relocation told when it changes. Not thread-safe: the function's lock guards it. */
+/** The decoded window of one range and the relocation told when it changes; the function's lock guards it. */
 public final class BarDecoder {
     private final BarRelocation relocation;
     private BarWindow window;
