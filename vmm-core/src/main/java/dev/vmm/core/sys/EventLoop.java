@@ -146,6 +146,12 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void join(EventSubscriber subscriber) {
+        synchronized (members) {
+            // Removed (from this thread, at once) before this queued join ran, or joined by an earlier one.
+            if (!members.containsKey(subscriber) || joined.containsKey(subscriber)) {
+                return;
+            }
+        }
         Member m = new Member(subscriber);
         joined.put(subscriber, m);
         call(m, () -> subscriber.init(m));

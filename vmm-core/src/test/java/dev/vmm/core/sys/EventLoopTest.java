@@ -208,6 +208,32 @@ class EventLoopTest {
     }
 
     @Test
+    void aSubscriberRemovedOnTheLoopBeforeItsQueuedAddRanNeverJoins() throws Exception {
+        Counter late = new Counter("late", eventFd()) {
+            @Override
+            public void init(EventOps ops) {
+                log.add("late joined");
+            }
+        };
+        Gate gate = new Gate(eventFd()) {
+            @Override
+            public void process(ReadyEvent event, EventOps ops) {
+                super.process(event, ops);
+                loop.remove(late);     // on the loop thread, while late's add waits in the queue
+                log.add("removed late");
+            }
+        };
+        loop.add(gate);
+        settle();
+        gate.hold();
+        loop.add(late);
+        gate.release.countDown();
+        assertThat(List.of(next(), next())).containsExactly("gate=1", "removed late");
+        settle();
+        assertThat(log.poll(50, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void aThrowingSubscriberIsReportedAndRemovedWhileTheOthersGoOn() throws Exception {
         EventFd bad = eventFd();
         EventFd good = eventFd();
