@@ -115,9 +115,13 @@ public final class EventLoop implements AutoCloseable {
     private void onLoop(Runnable change) {
         if (Thread.currentThread() == thread) {
             change.run();
-        } else {
-            pending.add(change);
-            wake.write(1);
+            return;
+        }
+        synchronized (members) {     // close() sets stopping under this lock, and closes wake only after
+            if (!stopping) {
+                pending.add(change);
+                wake.write(1);
+            }
         }
     }
 
