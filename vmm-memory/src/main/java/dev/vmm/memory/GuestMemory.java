@@ -6,6 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +21,10 @@ import java.util.List;
  * need no lock.
  */
 public final class GuestMemory implements AutoCloseable {
+    // Aligned layouts: their handles do atomic access modes; coordinates (segment, offset).
+    private static final VarHandle U16 = ValueLayout.JAVA_SHORT.varHandle();
+    private static final VarHandle U32 = ValueLayout.JAVA_INT.varHandle();
+
     private final MemoryRegion[] regions;
 
     GuestMemory(List<MemoryRegion> regions) {
@@ -140,6 +146,55 @@ public final class GuestMemory implements AutoCloseable {
 
     public void writeLong(long gpa, long value) {
         writableSlice(gpa, 8).set(JAVA_LONG_UNALIGNED, 0, value);
+    }
+
+    /*
+     * Ring indices shared with a guest driver (virtqueue avail/used idx, event idx, packed-ring flags).
+     * Acquire and release order the access against the plain reads and writes of the ring entries, as the
+     * virtio spec's barriers do: the driver writes an entry, then the index; the device reads the index,
+     * then the entry. They must be naturally aligned: virtio places the available ring on 2 bytes and the
+     * used ring on 4 ("Virtqueue Alignment"), so a misaligned index means a driver broke the spec; it is a
+     * GuestMemoryException, never a torn access. Queue code should also refuse such ring addresses when
+     * the driver sets them. Regions start on page boundaries in guest and host alike, so guest alignment
+     * is host alignment.
+     */
+
+    /** The 16-bit value at {@code gpa} (2-byte aligned), read with acquire semantics. */
+    public short loadAcquireShort(long gpa) {
+        return (short) U16.getAcquire(aligned(gpa, 2, false), 0L);
+    }
+
+    /** Writes the 16-bit {@code value} at {@code gpa} (2-byte aligned) with release semantics. */
+    public void storeReleaseShort(long gpa, short value) {
+        U16.setRelease(aligned(gpa, 2, true), 0L, value);
+    }
+
+    /** The 32-bit value at {@code gpa} (4-byte aligned), read with acquire semantics. */
+    public int loadAcquireInt(long gpa) {
+        return (int) U32.getAcquire(aligned(gpa, 4, false), 0L);
+    }
+
+    /** Writes the 32-bit {@code value} at {@code gpa} (4-byte aligned) with release semantics. */
+    public void storeReleaseInt(long gpa, int value) {
+        U32.setRelease(aligned(gpa, 4, true), 0L, value);
+    }
+
+    /**
+     * A full (store-load) fence. Release orders earlier accesses before a store, not a later load after
+     * it, so "publish the used idx, then read used_event to decide whether to notify" (event idx) needs
+     * this between the two, as QEMU's virtio_split_should_notify has smp_mb() and Linux's driver side
+     * virtqueue_kick_prepare has virtio_mb().
+     */
+    public static void fullFence() {
+        VarHandle.fullFence();
+    }
+
+    private MemorySegment aligned(long gpa, int size, boolean write) {
+        if ((gpa & (size - 1)) != 0) {
+            throw new GuestMemoryException("misaligned " + size + "-byte ring access (must be " + size
+                    + "-byte aligned)", gpa, size);
+        }
+        return slice(gpa, size, write);
     }
 
     @Override

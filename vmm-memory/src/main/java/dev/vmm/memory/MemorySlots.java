@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Registers guest memory with KVM, one slot per region: the only place a host address of guest memory
- * leaves this module. Uses KVM_SET_USER_MEMORY_REGION2 where the kernel has it.
+ * leaves this module. Uses KVM_SET_USER_MEMORY_REGION2 where the kernel has it. Slot numbers come from
+ * the VM ({@link VmFd#allocateMemorySlot}), so regions share the number space with romd slots.
  */
 public final class MemorySlots {
     private MemorySlots() {}
@@ -23,7 +24,6 @@ public final class MemorySlots {
             throw new IllegalStateException("this KVM has no guest_memfd (KVM_CAP_GUEST_MEMFD, Linux 6.8+)");
         }
         List<Fd> fds = new ArrayList<>();
-        int slot = 0;
         try {
             for (MemoryRegion r : memory.regions()) {
                 if (r.kind() != RegionKind.RAM) {
@@ -31,7 +31,8 @@ public final class MemorySlots {
                 }
                 Fd gmem = vm.createGuestMemfd(r.size(), 0);
                 fds.add(gmem);
-                vm.setUserMemoryRegion2(slot++, VmFd.MEM_GUEST_MEMFD, r.start().value(), r.segment(), gmem, 0);
+                vm.setUserMemoryRegion2(vm.allocateMemorySlot(), VmFd.MEM_GUEST_MEMFD, r.start().value(), r.segment(),
+                        gmem, 0);
             }
             return fds;
         } catch (RuntimeException e) {
@@ -49,10 +50,11 @@ public final class MemorySlots {
         return () -> vm.unregisterEncryptedRegion(region.segment());
     }
 
-    public static void register(VmFd vm, GuestMemory memory) {
+    /** Registers every region; returns the slot numbers, in the order of {@link GuestMemory#regions()}. */
+    public static List<Integer> register(VmFd vm, GuestMemory memory) {
         boolean region2 = vm.checkExtension(KvmCap.USER_MEMORY2) > 0;
         boolean readonly = vm.checkExtension(KvmCap.READONLY_MEM) > 0;
-        int slot = 0;
+        List<Integer> slots = new ArrayList<>();
         for (MemoryRegion r : memory.regions()) {
             int flags = 0;
             if (r.kind() == RegionKind.ROM) {
@@ -62,12 +64,14 @@ public final class MemorySlots {
                 }
                 flags |= VmFd.MEM_READONLY;
             }
+            int slot = vm.allocateMemorySlot();
             if (region2) {
                 vm.setUserMemoryRegion2(slot, flags, r.start().value(), r.segment(), null, 0);
             } else {
                 vm.setUserMemoryRegion(slot, flags, r.start().value(), r.segment());
             }
-            slot++;
+            slots.add(slot);
         }
+        return slots;
     }
 }

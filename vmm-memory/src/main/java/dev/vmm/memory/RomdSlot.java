@@ -9,18 +9,18 @@ import java.lang.foreign.MemorySegment;
  * mode. Mapped, guest reads come from host memory at full speed and writes exit as MMIO; unmapped,
  * reads exit too, so the device can answer them (a flash chip in status or query mode).
  *
- * <p>The slot number must be one no other region uses ({@link MemorySlots#register} numbers the
- * guest memory regions from 0). The host memory belongs to the device: keep it mapped until this
- * slot is unmapped or the VM is gone.
+ * <p>Its slot number comes from the VM ({@link VmFd#allocateMemorySlot}) and is held until {@link #close()}.
+ * The host memory belongs to the device: keep it mapped until this slot is closed or the VM is gone.
  */
-public final class RomdSlot {
+public final class RomdSlot implements AutoCloseable {
     private final VmFd vm;
     private final int slot;
     private final long gpa;
     private final MemorySegment host;
     private boolean mapped;
+    private boolean closed;
 
-    public RomdSlot(VmFd vm, int slot, long gpa, MemorySegment host) {
+    public RomdSlot(VmFd vm, long gpa, MemorySegment host) {
         long page = GuestMemoryBuilder.PAGE_SIZE;
         if (gpa % page != 0 || host.byteSize() <= 0 || host.byteSize() % page != 0 || host.address() % page != 0) {
             throw new IllegalArgumentException(String.format(
@@ -30,14 +30,17 @@ public final class RomdSlot {
             throw new IllegalStateException("KVM refuses read-only slots for this VM (KVM_CAP_READONLY_MEM)");
         }
         this.vm = vm;
-        this.slot = slot;
+        this.slot = vm.allocateMemorySlot();
         this.gpa = gpa;
         this.host = host;
     }
 
-    /** Maps ({@code true}) or unmaps the slot; a call that changes nothing makes no ioctl. */
+    /**
+     * Maps ({@code true}) or unmaps the slot; a call that changes nothing makes no ioctl. Once closed the
+     * slot stays unmapped: a vCPU still running while the machine is torn down may ask for it.
+     */
     public synchronized void map(boolean on) {
-        if (on == mapped) {
+        if (on == mapped || closed) {
             return;
         }
         if (on) {
@@ -46,6 +49,20 @@ public final class RomdSlot {
             vm.deleteUserMemoryRegion(slot);
         }
         mapped = on;
+    }
+
+    /** Unmaps the slot and gives its number back; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            map(false);
+            closed = true;
+            vm.releaseMemorySlot(slot);
+        }
+    }
+
+    public int slot() {
+        return slot;
     }
 
     public synchronized boolean isMapped() {

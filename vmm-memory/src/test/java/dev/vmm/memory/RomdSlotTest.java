@@ -31,7 +31,9 @@ class RomdSlotTest {
 
     @Test
     void mapsAndUnmapsAsTheDeviceSays() {
-        RomdSlot slot = new RomdSlot(vm, 7, FLASH_BASE, flash);
+        int ram = vm.allocateMemorySlot();
+        RomdSlot slot = new RomdSlot(vm, FLASH_BASE, flash);
+        assertThat(slot.slot()).as("the VM's next free number").isEqualTo(ram + 1);
         assertThat(slot.isMapped()).isFalse();
         assertThat(occupied()).isFalse();
         slot.map(true);
@@ -43,28 +45,35 @@ class RomdSlotTest {
         assertThat(occupied()).isFalse();
         slot.map(true);
         assertThat(occupied()).isTrue();
-        assertThat(slot).hasToString("romd slot 7 [0xffe00000-0xffe20000) mapped");
+        assertThat(slot).hasToString("romd slot 1 [0xffe00000-0xffe20000) mapped");
+        slot.close();
+        assertThat(occupied()).as("closed: unmapped").isFalse();
+        slot.map(true);
+        assertThat(occupied()).as("and stays so").isFalse();
+        slot.close();
+        assertThat(vm.allocateMemorySlot()).as("its number is free again").isEqualTo(1);
     }
 
     @Test
     void refusesUnalignedRanges() {
-        assertThatThrownBy(() -> new RomdSlot(vm, 7, FLASH_BASE + 0x800, flash))
+        assertThatThrownBy(() -> new RomdSlot(vm, FLASH_BASE + 0x800, flash))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page aligned");
-        assertThatThrownBy(() -> new RomdSlot(vm, 7, FLASH_BASE, flash.asSlice(0, 0x1800)))
+        assertThatThrownBy(() -> new RomdSlot(vm, FLASH_BASE, flash.asSlice(0, 0x1800)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RomdSlot(vm, 7, FLASH_BASE, flash.asSlice(0x800, 0x1000)))
+        assertThatThrownBy(() -> new RomdSlot(vm, FLASH_BASE, flash.asSlice(0x800, 0x1000)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(vm.allocateMemorySlot()).as("refused slots hold no number").isZero();
     }
 
     /** Whether KVM refuses another slot over the flash's first page, i.e. the romd slot is there. */
     private boolean occupied() {
         try {
-            vm.setUserMemoryRegion(8, 0, FLASH_BASE, other);
+            vm.setUserMemoryRegion(100, 0, FLASH_BASE, other);
         } catch (SysException e) {
             assertThat(e.errno()).isEqualTo(Errno.EEXIST);
             return true;
         }
-        vm.deleteUserMemoryRegion(8);
+        vm.deleteUserMemoryRegion(100);
         return false;
     }
 }

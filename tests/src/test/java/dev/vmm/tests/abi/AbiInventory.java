@@ -1,8 +1,8 @@
 package dev.vmm.tests.abi;
 
-import dev.vmm.core.sys.AbiExempt;
-import dev.vmm.core.sys.CConstant;
-import dev.vmm.core.sys.CName;
+import dev.vmm.core.abi.AbiExempt;
+import dev.vmm.core.abi.CConstant;
+import dev.vmm.core.abi.CName;
 import dev.vmm.core.sys.Ioctl;
 import java.io.IOException;
 import java.io.UncheckedIOException;

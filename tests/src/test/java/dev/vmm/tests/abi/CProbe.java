@@ -1,6 +1,6 @@
 package dev.vmm.tests.abi;
 
-import dev.vmm.core.sys.CStruct;
+import dev.vmm.core.abi.CStruct;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.PaddingLayout;
@@ -24,11 +24,13 @@ final class CProbe {
             #include <sys/mman.h>
             #include <asm-generic/hugetlb_encode.h>
             #include <sys/eventfd.h>
+            #include <sys/epoll.h>
             #include <termios.h>
             #include <linux/version.h>
             #include <linux/kvm.h>
             #include <linux/kvm_para.h>
             #include <linux/psp-sev.h>
+            #include <linux/pci_regs.h>
 
             /* Lowest set bit of an object and how many bits are set: where a bitfield lies and how wide it is. */
             static long first_bit(const unsigned char *p, size_t n) {

@@ -1,6 +1,6 @@
 package dev.vmm.core.kvm;
 
-import dev.vmm.core.sys.CConstant;
+import dev.vmm.core.abi.CConstant;
 
 /** {@code kvm_run.exit_reason} values (linux/kvm.h) the x86 VMM can see. */
 public enum ExitReason implements CConstant {

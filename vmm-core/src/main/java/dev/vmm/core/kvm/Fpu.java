@@ -1,6 +1,6 @@
 package dev.vmm.core.kvm;
 
-import static dev.vmm.core.sys.CStruct.offset;
+import static dev.vmm.core.abi.CStruct.offset;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;

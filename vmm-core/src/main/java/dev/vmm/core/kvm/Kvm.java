@@ -3,8 +3,8 @@ package dev.vmm.core.kvm;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.vmm.core.sys.CName;
-import dev.vmm.core.sys.CStruct;
+import dev.vmm.core.abi.CName;
+import dev.vmm.core.abi.CStruct;
 import dev.vmm.core.sys.Errno;
 import dev.vmm.core.sys.Fd;
 import dev.vmm.core.sys.SysException;

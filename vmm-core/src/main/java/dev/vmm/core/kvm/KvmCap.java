@@ -1,6 +1,6 @@
 package dev.vmm.core.kvm;
 
-import dev.vmm.core.sys.CConstant;
+import dev.vmm.core.abi.CConstant;
 
 /** Capabilities probed with KVM_CHECK_EXTENSION or turned on with KVM_ENABLE_CAP. */
 public enum KvmCap implements CConstant {
@@ -8,12 +8,16 @@ public enum KvmCap implements CConstant {
     USER_MEMORY(3),
     SET_TSS_ADDR(4),
     NR_VCPUS(9),
+    /** The number of user memory slots per address space (the kernel's KVM_USER_MEM_SLOTS). */
     NR_MEMSLOTS(10),
+    /** How many GSI routes KVM_SET_GSI_ROUTING takes (the kernel's KVM_MAX_IRQ_ROUTES): GSIs 0 to one below. */
+    IRQ_ROUTING(25),
     IRQFD(32),
     PIT2(33),
     IOEVENTFD(36),
     SET_IDENTITY_MAP_ADDR(37),
     INTERNAL_ERROR_DATA(40),
+    SIGNAL_MSI(77),
     MAX_VCPUS(66),
     READONLY_MEM(81),
     IMMEDIATE_EXIT(136),

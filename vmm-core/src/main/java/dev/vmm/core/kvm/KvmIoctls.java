@@ -41,6 +41,8 @@ public final class KvmIoctls {
             iow("KVM_SET_USER_MEMORY_REGION2", KVMIO, 0x49, VmLayouts.KVM_USERSPACE_MEMORY_REGION2.byteSize());
     public static final Ioctl KVM_CREATE_IRQCHIP = io("KVM_CREATE_IRQCHIP", KVMIO, 0x60);
     public static final Ioctl KVM_IRQ_LINE = iow("KVM_IRQ_LINE", KVMIO, 0x61, VmLayouts.KVM_IRQ_LEVEL.byteSize());
+    public static final Ioctl KVM_SET_GSI_ROUTING =
+            iow("KVM_SET_GSI_ROUTING", KVMIO, 0x6a, VmLayouts.KVM_IRQ_ROUTING.byteSize());
     public static final Ioctl KVM_IRQFD = iow("KVM_IRQFD", KVMIO, 0x76, VmLayouts.KVM_IRQFD.byteSize());
     public static final Ioctl KVM_CREATE_PIT2 =
             iow("KVM_CREATE_PIT2", KVMIO, 0x77, VmLayouts.KVM_PIT_CONFIG.byteSize());
@@ -48,6 +50,7 @@ public final class KvmIoctls {
             iow("KVM_IOEVENTFD", KVMIO, 0x79, VmLayouts.KVM_IOEVENTFD.byteSize());
     public static final Ioctl KVM_ENABLE_CAP =
             iow("KVM_ENABLE_CAP", KVMIO, 0xa3, VmLayouts.KVM_ENABLE_CAP.byteSize());
+    public static final Ioctl KVM_SIGNAL_MSI = iow("KVM_SIGNAL_MSI", KVMIO, 0xa5, VmLayouts.KVM_MSI.byteSize());
     public static final Ioctl KVM_MEMORY_ENCRYPT_OP =
             iowr("KVM_MEMORY_ENCRYPT_OP", KVMIO, 0xba, ValueLayout.JAVA_LONG.byteSize());
     // _IOR in the header although the kernel only reads the struct.

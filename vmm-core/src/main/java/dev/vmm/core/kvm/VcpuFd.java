@@ -3,7 +3,7 @@ package dev.vmm.core.kvm;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.vmm.core.sys.CName;
+import dev.vmm.core.abi.CName;
 import dev.vmm.core.sys.Fd;
 import dev.vmm.core.sys.KickSignal;
 import dev.vmm.core.sys.Mmap;

@@ -1,19 +1,23 @@
 package dev.vmm.core.kvm;
 
-import static dev.vmm.core.sys.CStruct.offset;
+import static dev.vmm.core.abi.CStruct.offset;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.vmm.core.sys.CName;
+import dev.vmm.core.abi.CName;
 import dev.vmm.core.sys.EventFd;
 import dev.vmm.core.sys.Fd;
 import dev.vmm.core.sys.Ioctl;
 import dev.vmm.core.sys.Mmap;
+import dev.vmm.core.sys.SysException;
 import dev.vmm.core.sys.Syscalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** A VM fd: memory slots, vCPUs, the in-kernel irqchip and PIT, irqfd/ioeventfd, SEV commands. */
+/**
+ * A VM fd: memory slots (and the numbers for them), vCPUs, the in-kernel irqchip and PIT, GSI routing,
+ * irqfd/ioeventfd, SEV commands.
+ */
 public final class VmFd implements AutoCloseable {
     @CName("KVM_MEM_LOG_DIRTY_PAGES") public static final int MEM_LOG_DIRTY_PAGES = 1;
     @CName("KVM_MEM_READONLY") public static final int MEM_READONLY = 2;
@@ -38,15 +42,38 @@ public final class VmFd implements AutoCloseable {
     private static final long ATTRIBUTES_SIZE = offset(VmLayouts.KVM_MEMORY_ATTRIBUTES, "size");
     private static final long ATTRIBUTES_ATTRIBUTES = offset(VmLayouts.KVM_MEMORY_ATTRIBUTES, "attributes");
     private static final long ENC_REGION_SIZE = offset(VmLayouts.KVM_ENC_REGION, "size");
+    private static final long IOEVENTFD_DATAMATCH = offset(VmLayouts.KVM_IOEVENTFD, "datamatch");
+    private static final long MSI_ADDRESS_HI = offset(VmLayouts.KVM_MSI, "address_hi");
+    private static final long MSI_DATA = offset(VmLayouts.KVM_MSI, "data");
     private static final ThreadLocal<MemorySegment> IRQ_LEVEL =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(VmLayouts.KVM_IRQ_LEVEL));
 
     private final Fd fd;
     private final int vcpuMmapSize;
+    private final MemorySlotIds slots = new MemorySlotIds(() -> checkExtension(KvmCap.NR_MEMSLOTS));
 
     VmFd(Fd fd, int vcpuMmapSize) {
         this.fd = fd;
         this.vcpuMmapSize = vcpuMmapSize;
+    }
+
+    /**
+     * A memory slot number no other part of the VMM holds, for {@link #setUserMemoryRegion} and its
+     * kin; fails with a message naming KVM_CAP_NR_MEMSLOTS when all are taken. The setters themselves
+     * take any number (tests place fixed slots), so VMM code takes its numbers only from here.
+     */
+    public int allocateMemorySlot() {
+        return slots.allocate();
+    }
+
+    /** Gives back a number from {@link #allocateMemorySlot}, once its slot is deleted. */
+    public void releaseMemorySlot(int slot) {
+        slots.release(slot);
+    }
+
+    /** KVM_CAP_NR_MEMSLOTS: slot numbers go from 0 to one below this. */
+    public int memorySlotLimit() {
+        return slots.limit();
     }
 
     /** The fd, for commands of other modules that go through this VM (KVM_MEMORY_ENCRYPT_OP). */
@@ -149,19 +176,77 @@ public final class VmFd implements AutoCloseable {
             s.set(JAVA_INT, 0, event.fd().raw());
             s.set(JAVA_INT, IRQFD_GSI, gsi);
             s.set(JAVA_INT, IRQFD_FLAGS, deassign ? IRQFD_FLAG_DEASSIGN : 0);
-            Syscalls.ioctl(fd, KvmIoctls.KVM_IRQFD, s);
+            int r = Syscalls.ioctlOrErrno(fd, KvmIoctls.KVM_IRQFD, s);
+            if (r < 0) {
+                throw new SysException(KvmIoctls.KVM_IRQFD.name(), -r, "GSI " + gsi + (deassign ? ", deassign" : ""));
+            }
+        }
+    }
+
+    /**
+     * KVM_SET_GSI_ROUTING: {@code table} becomes the whole routing table (the defaults KVM_CREATE_IRQCHIP
+     * installed included: start from {@link GsiRoutingTable#pcDefault()}). Irqfds follow their GSI's new
+     * route at once.
+     */
+    public void setGsiRouting(GsiRoutingTable table) {
+        int max = checkExtension(KvmCap.IRQ_ROUTING);
+        if (table.highestGsi() >= max) {
+            throw new IllegalArgumentException("KVM_SET_GSI_ROUTING: GSI " + table.highestGsi()
+                    + " is beyond this KVM's " + max + " routes (KVM_CAP_IRQ_ROUTING)");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            int r = Syscalls.ioctlOrErrno(fd, KvmIoctls.KVM_SET_GSI_ROUTING, table.encode(arena));
+            if (r < 0) {
+                throw new SysException(KvmIoctls.KVM_SET_GSI_ROUTING.name(), -r, table.toString());
+            }
+        }
+    }
+
+    /**
+     * KVM_SIGNAL_MSI: delivers one MSI without a route. Returns how many vCPUs took it, 0 if it was
+     * coalesced or the LAPIC is software-disabled. A message that matches no vCPU makes the kernel
+     * return -1, which arrives as EPERM.
+     */
+    public int signalMsi(long address, int data) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(VmLayouts.KVM_MSI);
+            s.set(JAVA_INT, 0, (int) address);
+            s.set(JAVA_INT, MSI_ADDRESS_HI, (int) (address >>> 32));
+            s.set(JAVA_INT, MSI_DATA, data);
+            return Syscalls.ioctl(fd, KvmIoctls.KVM_SIGNAL_MSI, s);
         }
     }
 
     /** A guest write of {@code len} bytes at {@code addr} signals {@code event} instead of exiting. */
     public void ioeventfd(EventFd event, long addr, int len, boolean pio, boolean deassign) {
+        ioeventfd(event, addr, len, pio, false, 0, deassign);
+    }
+
+    /**
+     * As {@link #ioeventfd(EventFd, long, int, boolean, boolean)}, but only a write of {@code datamatch}
+     * signals (a virtio notify register shared by queues); other writes exit as before. Deassigning
+     * needs the same address, length and datamatch.
+     */
+    public void ioeventfd(EventFd event, long addr, int len, boolean pio, long datamatch, boolean deassign) {
+        ioeventfd(event, addr, len, pio, true, datamatch, deassign);
+    }
+
+    private void ioeventfd(EventFd event, long addr, int len, boolean pio, boolean match, long datamatch,
+                           boolean deassign) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = arena.allocate(VmLayouts.KVM_IOEVENTFD);
+            s.set(JAVA_LONG, IOEVENTFD_DATAMATCH, datamatch);
             s.set(JAVA_LONG, IOEVENTFD_ADDR, addr);
             s.set(JAVA_INT, IOEVENTFD_LEN, len);
             s.set(JAVA_INT, IOEVENTFD_FD, event.fd().raw());
-            s.set(JAVA_INT, IOEVENTFD_FLAGS, (pio ? IOEVENTFD_FLAG_PIO : 0) | (deassign ? IOEVENTFD_FLAG_DEASSIGN : 0));
-            Syscalls.ioctl(fd, KvmIoctls.KVM_IOEVENTFD, s);
+            s.set(JAVA_INT, IOEVENTFD_FLAGS, (pio ? IOEVENTFD_FLAG_PIO : 0) | (match ? IOEVENTFD_FLAG_DATAMATCH : 0)
+                    | (deassign ? IOEVENTFD_FLAG_DEASSIGN : 0));
+            int r = Syscalls.ioctlOrErrno(fd, KvmIoctls.KVM_IOEVENTFD, s);
+            if (r < 0) {
+                throw new SysException(KvmIoctls.KVM_IOEVENTFD.name(), -r, String.format("%s 0x%x, %d bytes%s%s",
+                        pio ? "port" : "mmio", addr, len, match ? ", datamatch 0x" + Long.toHexString(datamatch) : "",
+                        deassign ? ", deassign" : ""));
+            }
         }
     }
 

@@ -1,11 +1,11 @@
 package dev.vmm.core.kvm;
 
-import static dev.vmm.core.sys.CStruct.array;
-import static dev.vmm.core.sys.CStruct.bytes;
-import static dev.vmm.core.sys.CStruct.struct;
-import static dev.vmm.core.sys.CStruct.u32;
-import static dev.vmm.core.sys.CStruct.u64;
-import static dev.vmm.core.sys.CStruct.union;
+import static dev.vmm.core.abi.CStruct.array;
+import static dev.vmm.core.abi.CStruct.bytes;
+import static dev.vmm.core.abi.CStruct.struct;
+import static dev.vmm.core.abi.CStruct.u32;
+import static dev.vmm.core.abi.CStruct.u64;
+import static dev.vmm.core.abi.CStruct.union;
 
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
@@ -45,6 +45,28 @@ final class VmLayouts {
 
     static final StructLayout KVM_MEMORY_ATTRIBUTES = struct("kvm_memory_attributes",
             u64("address"), u64("size"), u64("attributes"), u64("flags"));
+
+    /**
+     * One GSI route. The union {@code u} is laid out as the header has it, every member included, so its
+     * size and alignment are the kernel's; the VMM writes only {@code irqchip} and {@code msi}.
+     */
+    static final StructLayout KVM_IRQ_ROUTING_ENTRY = struct("kvm_irq_routing_entry",
+            u32("gsi"), u32("type"), u32("flags"), u32("pad"),
+            union("u",
+                    struct("irqchip", u32("irqchip"), u32("pin")),
+                    struct("msi", u32("address_lo"), u32("address_hi"), u32("data"),
+                            union(null, u32("pad"), u32("devid"))),
+                    struct("adapter", u64("ind_addr"), u64("summary_addr"), u64("ind_offset"),
+                            u32("summary_offset"), u32("adapter_id")),
+                    struct("hv_sint", u32("vcpu"), u32("sint")),
+                    struct("xen_evtchn", u32("port"), u32("vcpu"), u32("priority")),
+                    array("pad", 8, ValueLayout.JAVA_INT)));
+
+    /** Header only: {@code entries[]} (flexible) follow at {@code sizeof}. */
+    static final StructLayout KVM_IRQ_ROUTING = struct("kvm_irq_routing", u32("nr"), u32("flags"));
+
+    static final StructLayout KVM_MSI = struct("kvm_msi",
+            u32("address_lo"), u32("address_hi"), u32("data"), u32("flags"), u32("devid"), bytes("pad", 12));
 
     static final StructLayout KVM_DEVICE_ATTR = struct("kvm_device_attr",
             u32("flags"), u32("group"), u64("attr"), u64("addr"));

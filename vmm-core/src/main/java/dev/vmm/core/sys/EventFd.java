@@ -1,5 +1,6 @@
 package dev.vmm.core.sys;
 
+import dev.vmm.core.abi.CName;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 

@@ -1,5 +1,6 @@
 package dev.vmm.core.sys;
 
+import dev.vmm.core.abi.AbiExempt;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

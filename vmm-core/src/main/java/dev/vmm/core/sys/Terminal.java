@@ -1,12 +1,14 @@
 package dev.vmm.core.sys;
 
-import static dev.vmm.core.sys.CStruct.bytes;
-import static dev.vmm.core.sys.CStruct.struct;
-import static dev.vmm.core.sys.CStruct.u32;
-import static dev.vmm.core.sys.CStruct.u8;
+import static dev.vmm.core.abi.CStruct.bytes;
+import static dev.vmm.core.abi.CStruct.struct;
+import static dev.vmm.core.abi.CStruct.u32;
+import static dev.vmm.core.abi.CStruct.u8;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.vmm.core.abi.CName;
+import dev.vmm.core.abi.CStruct;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,6 @@
 package dev.vmm.core.vcpu;
 
-import dev.vmm.core.sys.CName;
+import dev.vmm.core.abi.CName;
 import java.util.HexFormat;
 
 /**

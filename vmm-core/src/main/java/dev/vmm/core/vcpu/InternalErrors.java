@@ -1,6 +1,6 @@
 package dev.vmm.core.vcpu;
 
-import dev.vmm.core.sys.CName;
+import dev.vmm.core.abi.CName;
 
 /** {@code internal.suberror} and {@code system_event.type} values of linux/kvm.h, with their names. */
 public final class InternalErrors {

@@ -46,6 +46,18 @@ class KvmHandlesTest {
     }
 
     @Test
+    void memorySlotNumbersAreBoundedByTheCapability() {
+        int limit = vm.memorySlotLimit();
+        assertThat(limit).isEqualTo(vm.checkExtension(KvmCap.NR_MEMSLOTS)).isGreaterThan(1);
+        for (int i = 0; i < limit; i++) {
+            assertThat(vm.allocateMemorySlot()).isEqualTo(i);
+        }
+        assertThatThrownBy(vm::allocateMemorySlot).hasMessageContaining("all " + limit + " memory slots");
+        vm.releaseMemorySlot(limit / 2);
+        assertThat(vm.allocateMemorySlot()).isEqualTo(limit / 2);
+    }
+
+    @Test
     void resetStateIsTheArchitecturalOne() {
         Regs regs = vcpu.regs();
         Sregs sregs = vcpu.sregs();

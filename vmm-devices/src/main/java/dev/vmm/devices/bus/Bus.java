@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Maps address ranges of one address space (port I/O or MMIO) to devices.
  *
  * <p>Lookups are lock-free: the range map is replaced, never changed, and published through a volatile
- * field. Inserts and removals (rare: build time, PCI BAR programming) take the bus lock. A device's own
- * lock is never held while taking the bus lock, so there is no lock order to get wrong.
+ * field. Inserts and removals (rare: build time, PCI BAR programming) take the bus lock. The bus never
+ * calls a device while holding it, so the only order is device lock, then bus lock: a PCI function
+ * relocating its BAR from inside its config write holds its own lock and takes the bus's.
  */
 public final class Bus {
     private static final System.Logger LOG = System.getLogger("vmm.bus");
@@ -67,6 +68,19 @@ public final class Bus {
         Range removed = copy.remove(base);
         ranges = copy;
         return removed.device();
+    }
+
+    /**
+     * Removes {@code device} if it is the one placed at exactly {@code base}: a relocation taking back its
+     * own range never removes another device's. Returns whether it did.
+     */
+    public synchronized boolean remove(long base, BusDevice device) {
+        Range r = ranges.get(base);
+        if (r == null || r.device() != device) {
+            return false;
+        }
+        remove(base);
+        return true;
     }
 
     /** The range holding {@code address}, or null. */

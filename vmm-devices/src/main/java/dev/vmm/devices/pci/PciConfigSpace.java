@@ -1,14 +1,18 @@
 package dev.vmm.devices.pci;
 
+import dev.vmm.core.abi.CName;
+
 /**
  * A function's 256-byte configuration space (PCI Local Bus 3.0, chapter 6) with a write mask per byte:
  * bits set in the mask are writable, the rest read-only. Accesses are 1, 2 or 4 bytes, little-endian.
+ * BARs added with {@link #addBar} decode as the guest programs them and the command register allows;
+ * their relocations run inside {@link #write}.
  */
 public final class PciConfigSpace {
     public static final int SIZE = 256;
     public static final int VENDOR_ID = 0x00;
     public static final int DEVICE_ID = 0x02;
-    public static final int COMMAND = 0x04;
+    @CName("PCI_COMMAND") public static final int COMMAND = 0x04;
     public static final int STATUS = 0x06;
     public static final int REVISION_ID = 0x08;
     public static final int CLASS_PROG = 0x09;
@@ -22,6 +26,7 @@ public final class PciConfigSpace {
 
     private final byte[] bytes = new byte[SIZE];
     private final byte[] writable = new byte[SIZE];
+    private final PciBars bars = new PciBars(this);
 
     /**
      * A type-0 header: ids, revision, class code (base class, subclass, programming interface as one
@@ -36,6 +41,19 @@ public final class PciConfigSpace {
         set(HEADER_TYPE, 1, headerType);
         writable(COMMAND, 2, COMMAND_IO_MEM_MASTER);
         writable(INTERRUPT_LINE, 1, 0xff);
+    }
+
+    /**
+     * Adds a BAR, not decoded until the guest gives it an address and enables its space in the command
+     * register; {@code relocation} is told whenever what it decodes changes.
+     */
+    public void addBar(PciBar bar, BarRelocation relocation) {
+        bars.add(bar, relocation);
+    }
+
+    /** The window BAR {@code index} decodes now, or null (no such BAR, not decoded). */
+    public BarWindow barWindow(int index) {
+        return bars.window(index);
     }
 
     /** Sets a field regardless of the mask (the device's own view). */
@@ -65,7 +83,7 @@ public final class PciConfigSpace {
         return offset >= 0 && offset + size <= SIZE ? get(offset, size) : 0;
     }
 
-    /** A guest write: only writable bits change. */
+    /** A guest write: only writable bits change; BARs whose window it changes are relocated. */
     public void write(int offset, int size, int value) {
         if (offset < 0 || offset + size > SIZE) {
             return;
@@ -74,6 +92,9 @@ public final class PciConfigSpace {
             int mask = writable[offset + i] & 0xff;
             int b = value >>> (8 * i) & 0xff;
             bytes[offset + i] = (byte) ((bytes[offset + i] & ~mask) | (b & mask));
+        }
+        if (PciBars.affects(offset, size)) {
+            bars.update();
         }
     }
 }

@@ -7,7 +7,8 @@ import dev.vmm.devices.bus.BusDevice;
  * The PIIX4 power-management function at 00:01.3 (8086:7113 rev 3, class 06/80). PMBA (0x40) holds
  * the I/O base of the ACPI PM block and PMREGMISC (0x80) bit 0 enables it; the block is then decoded
  * on the port I/O bus. They start as QEMU leaves them after its firmware (PMBA 0xB001, enabled): OVMF
- * programs them only when the enable bit reads 0, and reads the PM timer address from PMBA.
+ * programs them only when the enable bit reads 0, and reads the PM timer address from PMBA. PMBA is a
+ * BAR in all but its place and enable bit, so the block follows it as BARs follow theirs.
  */
 public final class Piix4PowerManagement extends SimplePciFunction {
     public static final int PMBA = 0x40;
@@ -16,14 +17,16 @@ public final class Piix4PowerManagement extends SimplePciFunction {
     public static final int PM_BLOCK_SIZE = 64;
     private static final int PMBA_ADDRESS_MASK = 0xffc0;
 
-    private final Bus pio;
-    private final BusDevice pmBlock;
-    private int mapped = -1;
+    private final BarDecoder pmBlock;
 
     public Piix4PowerManagement(Bus pio, BusDevice pmBlock) {
+        this(new BusRelocation(pio, "acpi-pm", pmBlock));
+    }
+
+    /** With the PM block's moves told to {@code relocation} instead of placed on a bus directly. */
+    public Piix4PowerManagement(BarRelocation relocation) {
         super("PIIX4 power management", new PciConfigSpace(0x8086, 0x7113, 0x03, 0x068000, 0));
-        this.pio = pio;
-        this.pmBlock = pmBlock;
+        this.pmBlock = new BarDecoder(relocation);
         config.set(PMBA, 4, DEFAULT_PM_BASE | 1);      // bit 0: I/O space indicator, read-only 1
         config.writable(PMBA, 4, PMBA_ADDRESS_MASK);
         config.set(PMREGMISC, 1, 1);
@@ -41,22 +44,13 @@ public final class Piix4PowerManagement extends SimplePciFunction {
 
     /** The PM block's current I/O base, or -1 when disabled. */
     public synchronized int pmBase() {
-        return mapped;
+        BarWindow w = pmBlock.window();
+        return w == null ? -1 : (int) w.base();
     }
 
     private void remap() {
         boolean enabled = (config.get(PMREGMISC, 1) & 1) != 0;
         int base = config.get(PMBA, 4) & PMBA_ADDRESS_MASK;
-        int want = enabled && base != 0 ? base : -1;
-        if (want == mapped) {
-            return;
-        }
-        if (mapped >= 0) {
-            pio.remove(mapped);
-        }
-        if (want >= 0) {
-            pio.insert(want, PM_BLOCK_SIZE, "acpi-pm", pmBlock);
-        }
-        mapped = want;
+        pmBlock.decode(enabled && base != 0 ? new BarWindow(base, PM_BLOCK_SIZE) : null);
     }
 }

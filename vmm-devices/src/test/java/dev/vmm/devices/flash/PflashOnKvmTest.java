@@ -57,8 +57,8 @@ class PflashOnKvmTest {
              Pflash flash = Pflash.open(file, false)) {
             vm.setTssAddr(0xfffbd000L);
             vm.createIrqchip();
-            vm.setUserMemoryRegion(0, 0, 0, ram.segment());
-            RomdSlot slot = new RomdSlot(vm, 1, FLASH_GPA, flash.arrayMemory());
+            vm.setUserMemoryRegion(vm.allocateMemorySlot(), 0, 0, ram.segment());
+            RomdSlot slot = new RomdSlot(vm, FLASH_GPA, flash.arrayMemory());
             flash.setRomdListener(array -> {
                 romd.add(array);
                 slot.map(array);

@@ -14,13 +14,12 @@ import java.nio.file.Path;
 final class FlashVars {
     private FlashVars() {}
 
-    static void attach(Path file, long gpa, VmFd vm, int slot, Bus mmio, Closer closer) {
+    static void attach(Path file, long gpa, VmFd vm, Bus mmio, Closer closer) {
         Pflash flash = closer.add(Pflash.open(file, false));
         if (flash.size() > gpa) {
             throw new IllegalArgumentException(file + " is too large to fit below the firmware");
         }
-        RomdSlot romd = new RomdSlot(vm, slot, gpa - flash.size(), flash.arrayMemory());
-        closer.add(() -> romd.map(false));       // closed before the flash: its memory must outlive the slot
+        RomdSlot romd = closer.add(new RomdSlot(vm, gpa - flash.size(), flash.arrayMemory())); // closed before the flash
         mmio.insert(gpa - flash.size(), flash.size(), "pflash-vars", flash);
         flash.setRomdListener(romd::map);
     }

@@ -74,7 +74,7 @@ public final class MachineBuilder {
             run("attach devices", () -> PcPlatform.attach(config, console, vm, memory, pio, vcpus, closer, this::output));
             if (config.payload().firmwareVars() != null) {
                 run("attach the variable store", () -> FlashVars.attach(config.payload().firmwareVars(), firmware.gpa(),
-                        vm, memory.regions().size(), mmio, closer));
+                        vm, mmio, closer));
             }
             run("create vCPUs", () -> createVcpus(kvm, vm, vcpus, boot));
             run("finish the boot", boot::finish);

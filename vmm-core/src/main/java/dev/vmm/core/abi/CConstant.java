@@ -1,4 +1,4 @@
-package dev.vmm.core.sys;
+package dev.vmm.core.abi;
 
 /** An enum constant that mirrors a C macro; the ABI check compares {@link #value()} with it. */
 public interface CConstant {

@@ -1,4 +1,4 @@
-package dev.vmm.core.sys;
+package dev.vmm.core.abi;
 
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;

@@ -1,4 +1,4 @@
-package dev.vmm.core.sys;
+package dev.vmm.core.abi;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,12 +1,12 @@
-package dev.vmm.core.sys;
+package dev.vmm.core.abi;
 
-import static dev.vmm.core.sys.CStruct.bytes;
-import static dev.vmm.core.sys.CStruct.struct;
-import static dev.vmm.core.sys.CStruct.u16;
-import static dev.vmm.core.sys.CStruct.u32;
-import static dev.vmm.core.sys.CStruct.u64;
-import static dev.vmm.core.sys.CStruct.u8;
-import static dev.vmm.core.sys.CStruct.union;
+import static dev.vmm.core.abi.CStruct.bytes;
+import static dev.vmm.core.abi.CStruct.struct;
+import static dev.vmm.core.abi.CStruct.u16;
+import static dev.vmm.core.abi.CStruct.u32;
+import static dev.vmm.core.abi.CStruct.u64;
+import static dev.vmm.core.abi.CStruct.u8;
+import static dev.vmm.core.abi.CStruct.union;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
