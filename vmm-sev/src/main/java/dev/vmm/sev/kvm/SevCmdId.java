@@ -1,6 +1,6 @@
 package dev.vmm.sev.kvm;
 
-import dev.vmm.core.sys.CConstant;
+import dev.vmm.core.abi.CConstant;
 
 /** Sub-commands of KVM_MEMORY_ENCRYPT_OP ({@code enum sev_cmd_id}, arch/x86/include/uapi/asm/kvm.h). */
 public enum SevCmdId implements CConstant {

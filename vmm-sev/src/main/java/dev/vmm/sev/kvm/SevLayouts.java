@@ -1,14 +1,14 @@
 package dev.vmm.sev.kvm;
 
-import static dev.vmm.core.sys.CStruct.array;
-import static dev.vmm.core.sys.CStruct.bytes;
-import static dev.vmm.core.sys.CStruct.struct;
-import static dev.vmm.core.sys.CStruct.u16;
-import static dev.vmm.core.sys.CStruct.u32;
-import static dev.vmm.core.sys.CStruct.u64;
-import static dev.vmm.core.sys.CStruct.u8;
+import static dev.vmm.core.abi.CStruct.array;
+import static dev.vmm.core.abi.CStruct.bytes;
+import static dev.vmm.core.abi.CStruct.struct;
+import static dev.vmm.core.abi.CStruct.u16;
+import static dev.vmm.core.abi.CStruct.u32;
+import static dev.vmm.core.abi.CStruct.u64;
+import static dev.vmm.core.abi.CStruct.u8;
 
-import dev.vmm.core.sys.CName;
+import dev.vmm.core.abi.CName;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 

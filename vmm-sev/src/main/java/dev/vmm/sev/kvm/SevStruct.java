@@ -1,6 +1,6 @@
 package dev.vmm.sev.kvm;
 
-import dev.vmm.core.sys.CStruct;
+import dev.vmm.core.abi.CStruct;
 import java.lang.foreign.Arena;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;

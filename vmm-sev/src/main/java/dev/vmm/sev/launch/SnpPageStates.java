@@ -1,6 +1,6 @@
 package dev.vmm.sev.launch;
 
-import dev.vmm.core.sys.CName;
+import dev.vmm.core.abi.CName;
 import dev.vmm.memory.MemoryAttributes;
 
 /**

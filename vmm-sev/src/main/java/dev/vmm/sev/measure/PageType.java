@@ -1,6 +1,6 @@
 package dev.vmm.sev.measure;
 
-import dev.vmm.core.sys.CConstant;
+import dev.vmm.core.abi.CConstant;
 
 /**
  * SNP page types: the {@code type} of KVM_SEV_SNP_LAUNCH_UPDATE, equal to the firmware's PAGE_TYPE.

@@ -1,6 +1,6 @@
 package dev.vmm.sev.platform;
 
-import dev.vmm.core.sys.CConstant;
+import dev.vmm.core.abi.CConstant;
 
 /** The {@code /dev/sev} commands ({@code sev_issue_cmd.cmd}, the first enum of linux/psp-sev.h). */
 public enum PlatformCommand implements CConstant {

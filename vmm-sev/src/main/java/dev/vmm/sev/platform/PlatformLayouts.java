@@ -1,13 +1,13 @@
 package dev.vmm.sev.platform;
 
-import static dev.vmm.core.sys.CStruct.bits;
-import static dev.vmm.core.sys.CStruct.bytes;
-import static dev.vmm.core.sys.CStruct.packed;
-import static dev.vmm.core.sys.CStruct.u32;
-import static dev.vmm.core.sys.CStruct.u64;
-import static dev.vmm.core.sys.CStruct.u8;
+import static dev.vmm.core.abi.CStruct.bits;
+import static dev.vmm.core.abi.CStruct.bytes;
+import static dev.vmm.core.abi.CStruct.packed;
+import static dev.vmm.core.abi.CStruct.u32;
+import static dev.vmm.core.abi.CStruct.u64;
+import static dev.vmm.core.abi.CStruct.u8;
 
-import dev.vmm.core.sys.CName;
+import dev.vmm.core.abi.CName;
 import dev.vmm.core.sys.Ioctl;
 import java.lang.foreign.StructLayout;
 

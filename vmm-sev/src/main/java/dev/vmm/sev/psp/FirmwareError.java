@@ -1,6 +1,6 @@
 package dev.vmm.sev.psp;
 
-import dev.vmm.core.sys.CConstant;
+import dev.vmm.core.abi.CConstant;
 
 /** SEV firmware status codes ({@code enum sev_ret_code}, linux/psp-sev.h), as in {@code kvm_sev_cmd.error}. */
 public enum FirmwareError implements CConstant {

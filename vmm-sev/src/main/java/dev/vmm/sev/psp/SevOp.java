@@ -1,6 +1,6 @@
 package dev.vmm.sev.psp;
 
-import dev.vmm.core.sys.CName;
+import dev.vmm.core.abi.CName;
 import dev.vmm.sev.kvm.SevCmdId;
 import dev.vmm.sev.kvm.SevLayouts;
 import dev.vmm.sev.kvm.SevStruct;

@@ -1,6 +1,6 @@
 package dev.vmm.sev.kvm;
 
-import static dev.vmm.core.sys.CStruct.offset;
+import static dev.vmm.core.abi.CStruct.offset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
