@@ -1,5 +1,6 @@
 package dev.vmm.firmware;
 
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
 import dev.vmm.memory.MemoryRegion;
@@ -78,7 +79,7 @@ public final class FirmwareImage {
 
     /** Copies the image into the region reserved by {@link #addTo}. */
     public void loadInto(GuestMemory memory) {
-        MemoryRegion region = memory.findRegion(gpa());
+        MemoryRegion region = memory.findRegion(GuestAddress.of(gpa()));
         if (region == null || !REGION_NAME.equals(region.name())) {
             throw new IllegalStateException("no firmware region at 0x" + Long.toHexString(gpa()));
         }

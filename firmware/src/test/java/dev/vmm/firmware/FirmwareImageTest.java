@@ -3,6 +3,7 @@ package dev.vmm.firmware;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
 import java.nio.file.Files;
@@ -29,8 +30,8 @@ class FirmwareImageTest {
         guest.addTo(builder);
         try (GuestMemory memory = builder.build()) {
             guest.loadInto(memory);
-            assertThat(memory.readByte(0xfffffff0L)).isEqualTo((byte) 0xfa);
-            assertThat(memory.findRegion(0xfffffff0L).kind()).isEqualTo(dev.vmm.memory.RegionKind.ROM);
+            assertThat(memory.readByte(GuestAddress.of(0xfffffff0L))).isEqualTo((byte) 0xfa);
+            assertThat(memory.findRegion(GuestAddress.of(0xfffffff0L)).kind()).isEqualTo(dev.vmm.memory.RegionKind.ROM);
         }
     }
 

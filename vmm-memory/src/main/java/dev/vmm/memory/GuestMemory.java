@@ -25,6 +25,9 @@ public final class GuestMemory implements AutoCloseable {
     private static final VarHandle U16 = ValueLayout.JAVA_SHORT.varHandle();
     private static final VarHandle U32 = ValueLayout.JAVA_INT.varHandle();
 
+    /** The largest heap array the JDK allocates (a few bytes under Integer.MAX_VALUE). */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private final MemoryRegion[] regions;
 
     GuestMemory(List<MemoryRegion> regions) {
@@ -54,7 +57,11 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /** The region holding {@code gpa}, or {@code null}. */
-    public MemoryRegion findRegion(long gpa) {
+    public MemoryRegion findRegion(GuestAddress address) {
+        return findRegion(address.value());
+    }
+
+    private MemoryRegion findRegion(long gpa) {
         int lo = 0;
         int hi = regions.length - 1;
         while (lo <= hi) {
@@ -72,7 +79,8 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /** True if {@code [gpa, gpa + length)} is inside one region. */
-    public boolean isValid(long gpa, long length) {
+    public boolean isValid(GuestAddress address, long length) {
+        long gpa = address.value();
         MemoryRegion r = findRegion(gpa);
         return r != null && r.contains(gpa, length);
     }
@@ -81,13 +89,13 @@ public final class GuestMemory implements AutoCloseable {
      * A bounds-checked view of {@code [gpa, gpa + length)} for bulk and ring access (virtqueues,
      * DMA). The JDK checks every access through it against these bounds.
      */
-    public MemorySegment slice(long gpa, long length) {
-        return slice(gpa, length, false);
+    public MemorySegment slice(GuestAddress gpa, long length) {
+        return slice(gpa.value(), length, false);
     }
 
     /** As {@link #slice}, refusing read-only (ROM) regions: for the device side of DMA writes. */
-    public MemorySegment writableSlice(long gpa, long length) {
-        return slice(gpa, length, true);
+    public MemorySegment writableSlice(GuestAddress gpa, long length) {
+        return slice(gpa.value(), length, true);
     }
 
     private MemorySegment slice(long gpa, long length, boolean write) {
@@ -102,50 +110,53 @@ public final class GuestMemory implements AutoCloseable {
         return r.segment().asSlice(gpa - r.start().value(), length);
     }
 
-    public void read(long gpa, byte[] dst) {
-        MemorySegment.copy(slice(gpa, dst.length), JAVA_BYTE, 0, dst, 0, dst.length);
+    public void read(GuestAddress gpa, byte[] dst) {
+        MemorySegment.copy(slice(gpa.value(), dst.length, false), JAVA_BYTE, 0, dst, 0, dst.length);
     }
 
-    public byte[] read(long gpa, int length) {
-        byte[] b = new byte[length];
-        read(gpa, b);
-        return b;
+    /** A copy of {@code [gpa, gpa + length)}; a length no Java array can hold is refused, naming the range. */
+    public byte[] read(GuestAddress gpa, long length) {
+        MemorySegment from = slice(gpa.value(), length, false);
+        if (length > MAX_ARRAY) {
+            throw new GuestMemoryException("range too large to copy into the heap", gpa.value(), length);
+        }
+        return from.toArray(JAVA_BYTE);
     }
 
-    public void write(long gpa, byte[] src) {
-        MemorySegment.copy(src, 0, writableSlice(gpa, src.length), JAVA_BYTE, 0, src.length);
+    public void write(GuestAddress gpa, byte[] src) {
+        MemorySegment.copy(src, 0, slice(gpa.value(), src.length, true), JAVA_BYTE, 0, src.length);
     }
 
-    public byte readByte(long gpa) {
-        return slice(gpa, 1).get(JAVA_BYTE, 0);
+    public byte readByte(GuestAddress gpa) {
+        return slice(gpa.value(), 1, false).get(JAVA_BYTE, 0);
     }
 
-    public short readShort(long gpa) {
-        return slice(gpa, 2).get(JAVA_SHORT_UNALIGNED, 0);
+    public short readShort(GuestAddress gpa) {
+        return slice(gpa.value(), 2, false).get(JAVA_SHORT_UNALIGNED, 0);
     }
 
-    public int readInt(long gpa) {
-        return slice(gpa, 4).get(JAVA_INT_UNALIGNED, 0);
+    public int readInt(GuestAddress gpa) {
+        return slice(gpa.value(), 4, false).get(JAVA_INT_UNALIGNED, 0);
     }
 
-    public long readLong(long gpa) {
-        return slice(gpa, 8).get(JAVA_LONG_UNALIGNED, 0);
+    public long readLong(GuestAddress gpa) {
+        return slice(gpa.value(), 8, false).get(JAVA_LONG_UNALIGNED, 0);
     }
 
-    public void writeByte(long gpa, byte value) {
-        writableSlice(gpa, 1).set(JAVA_BYTE, 0, value);
+    public void writeByte(GuestAddress gpa, byte value) {
+        slice(gpa.value(), 1, true).set(JAVA_BYTE, 0, value);
     }
 
-    public void writeShort(long gpa, short value) {
-        writableSlice(gpa, 2).set(JAVA_SHORT_UNALIGNED, 0, value);
+    public void writeShort(GuestAddress gpa, short value) {
+        slice(gpa.value(), 2, true).set(JAVA_SHORT_UNALIGNED, 0, value);
     }
 
-    public void writeInt(long gpa, int value) {
-        writableSlice(gpa, 4).set(JAVA_INT_UNALIGNED, 0, value);
+    public void writeInt(GuestAddress gpa, int value) {
+        slice(gpa.value(), 4, true).set(JAVA_INT_UNALIGNED, 0, value);
     }
 
-    public void writeLong(long gpa, long value) {
-        writableSlice(gpa, 8).set(JAVA_LONG_UNALIGNED, 0, value);
+    public void writeLong(GuestAddress gpa, long value) {
+        slice(gpa.value(), 8, true).set(JAVA_LONG_UNALIGNED, 0, value);
     }
 
     /*
@@ -160,23 +171,23 @@ public final class GuestMemory implements AutoCloseable {
      */
 
     /** The 16-bit value at {@code gpa} (2-byte aligned), read with acquire semantics. */
-    public short loadAcquireShort(long gpa) {
-        return (short) U16.getAcquire(aligned(gpa, 2, false), 0L);
+    public short loadAcquireShort(GuestAddress gpa) {
+        return (short) U16.getAcquire(aligned(gpa.value(), 2, false), 0L);
     }
 
     /** Writes the 16-bit {@code value} at {@code gpa} (2-byte aligned) with release semantics. */
-    public void storeReleaseShort(long gpa, short value) {
-        U16.setRelease(aligned(gpa, 2, true), 0L, value);
+    public void storeReleaseShort(GuestAddress gpa, short value) {
+        U16.setRelease(aligned(gpa.value(), 2, true), 0L, value);
     }
 
     /** The 32-bit value at {@code gpa} (4-byte aligned), read with acquire semantics. */
-    public int loadAcquireInt(long gpa) {
-        return (int) U32.getAcquire(aligned(gpa, 4, false), 0L);
+    public int loadAcquireInt(GuestAddress gpa) {
+        return (int) U32.getAcquire(aligned(gpa.value(), 4, false), 0L);
     }
 
     /** Writes the 32-bit {@code value} at {@code gpa} (4-byte aligned) with release semantics. */
-    public void storeReleaseInt(long gpa, int value) {
-        U32.setRelease(aligned(gpa, 4, true), 0L, value);
+    public void storeReleaseInt(GuestAddress gpa, int value) {
+        U32.setRelease(aligned(gpa.value(), 4, true), 0L, value);
     }
 
     /**

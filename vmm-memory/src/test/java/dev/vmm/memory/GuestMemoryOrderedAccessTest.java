@@ -18,42 +18,42 @@ class GuestMemoryOrderedAccessTest {
 
     @Test
     void releasedValuesAreAcquiredBackLittleEndian() {
-        memory.storeReleaseShort(0x1002, (short) 0xbeef);
-        assertThat(memory.loadAcquireShort(0x1002)).isEqualTo((short) 0xbeef);
-        assertThat(memory.readByte(0x1002)).isEqualTo((byte) 0xef);
-        memory.storeReleaseInt(0x1ffc, 0x11223344);
-        assertThat(memory.loadAcquireInt(0x1ffc)).isEqualTo(0x11223344);
-        assertThat(memory.readShort(0x1ffe)).isEqualTo((short) 0x1122);
-        memory.writeShort(0x1004, (short) 7);
-        assertThat(memory.loadAcquireShort(0x1004)).as("plain writes are seen too").isEqualTo((short) 7);
+        memory.storeReleaseShort(GuestAddress.of(0x1002), (short) 0xbeef);
+        assertThat(memory.loadAcquireShort(GuestAddress.of(0x1002))).isEqualTo((short) 0xbeef);
+        assertThat(memory.readByte(GuestAddress.of(0x1002))).isEqualTo((byte) 0xef);
+        memory.storeReleaseInt(GuestAddress.of(0x1ffc), 0x11223344);
+        assertThat(memory.loadAcquireInt(GuestAddress.of(0x1ffc))).isEqualTo(0x11223344);
+        assertThat(memory.readShort(GuestAddress.of(0x1ffe))).isEqualTo((short) 0x1122);
+        memory.writeShort(GuestAddress.of(0x1004), (short) 7);
+        assertThat(memory.loadAcquireShort(GuestAddress.of(0x1004))).as("plain writes are seen too").isEqualTo((short) 7);
         GuestMemory.fullFence();
     }
 
     @Test
     void aMisalignedIndexIsAnErrorNamingTheAddress() {
-        assertThatThrownBy(() -> memory.loadAcquireShort(0x1001)).isInstanceOf(GuestMemoryException.class)
+        assertThatThrownBy(() -> memory.loadAcquireShort(GuestAddress.of(0x1001))).isInstanceOf(GuestMemoryException.class)
                 .hasMessage("misaligned 2-byte ring access (must be 2-byte aligned): gpa 0x1001 length 2");
-        assertThatThrownBy(() -> memory.storeReleaseShort(0x1fff, (short) 1)).isInstanceOf(GuestMemoryException.class)
+        assertThatThrownBy(() -> memory.storeReleaseShort(GuestAddress.of(0x1fff), (short) 1)).isInstanceOf(GuestMemoryException.class)
                 .hasMessageContaining("gpa 0x1fff length 2");
-        assertThatThrownBy(() -> memory.loadAcquireInt(0x1002))
+        assertThatThrownBy(() -> memory.loadAcquireInt(GuestAddress.of(0x1002)))
                 .hasMessage("misaligned 4-byte ring access (must be 4-byte aligned): gpa 0x1002 length 4");
-        assertThatThrownBy(() -> memory.storeReleaseInt(0x1006, 1)).isInstanceOf(GuestMemoryException.class);
-        assertThat(memory.readShort(0x1fff - 1)).as("nothing was written").isZero();
+        assertThatThrownBy(() -> memory.storeReleaseInt(GuestAddress.of(0x1006), 1)).isInstanceOf(GuestMemoryException.class);
+        assertThat(memory.readShort(GuestAddress.of(0x1fff - 1))).as("nothing was written").isZero();
     }
 
     @Test
     void outOfRangeAndReadOnlyAreRefusedLikeOtherAccesses() {
-        assertThatThrownBy(() -> memory.loadAcquireShort(0x2000))
+        assertThatThrownBy(() -> memory.loadAcquireShort(GuestAddress.of(0x2000)))
                 .isInstanceOfSatisfying(GuestMemoryException.class, e -> {
                     assertThat(e.gpa()).isEqualTo(0x2000);
                     assertThat(e.length()).isEqualTo(2);
                 })
                 .hasMessage("access outside guest memory: gpa 0x2000 length 2");
-        assertThatThrownBy(() -> memory.loadAcquireInt(0xfffffffffffffffcL))
+        assertThatThrownBy(() -> memory.loadAcquireInt(GuestAddress.of(0xfffffffffffffffcL)))
                 .hasMessage("access outside guest memory: gpa 0xfffffffffffffffc length 4");
-        assertThat(memory.loadAcquireShort(0x10000)).as("a ROM reads").isZero();
-        assertThatThrownBy(() -> memory.storeReleaseShort(0x10000, (short) 1))
+        assertThat(memory.loadAcquireShort(GuestAddress.of(0x10000))).as("a ROM reads").isZero();
+        assertThatThrownBy(() -> memory.storeReleaseShort(GuestAddress.of(0x10000), (short) 1))
                 .hasMessage("write to read-only region rom: gpa 0x10000 length 2");
-        assertThatThrownBy(() -> memory.storeReleaseInt(0x10ffc, 1)).hasMessageContaining("read-only region rom");
+        assertThatThrownBy(() -> memory.storeReleaseInt(GuestAddress.of(0x10ffc), 1)).hasMessageContaining("read-only region rom");
     }
 }

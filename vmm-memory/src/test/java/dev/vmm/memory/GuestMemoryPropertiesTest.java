@@ -65,7 +65,7 @@ class GuestMemoryPropertiesTest {
 
     @Property(tries = 2000)
     void findRegionReturnsTheRegionHoldingTheAddress(@ForAll("addresses") long gpa) {
-        MemoryRegion r = memory.findRegion(gpa);
+        MemoryRegion r = memory.findRegion(GuestAddress.of(gpa));
         MemoryRegion expected = expectedRegion(gpa, 0);
         assertThat(r).isSameAs(expected);
     }
@@ -74,11 +74,11 @@ class GuestMemoryPropertiesTest {
     void anAccessIsServedExactlyWhenItFitsInOneRegion(@ForAll("addresses") long gpa, @ForAll("lengths") long length) {
         MemoryRegion expected = expectedRegion(gpa, length);
         if (expected != null && length > 0 && length <= Integer.MAX_VALUE) {
-            assertThat(memory.isValid(gpa, length)).isTrue();
-            assertThat(memory.slice(gpa, length).byteSize()).isEqualTo(length);
+            assertThat(memory.isValid(GuestAddress.of(gpa), length)).isTrue();
+            assertThat(memory.slice(GuestAddress.of(gpa), length).byteSize()).isEqualTo(length);
         } else if (length > 0) {
-            assertThat(memory.isValid(gpa, length)).isFalse();
-            assertThatThrownBy(() -> memory.slice(gpa, length))
+            assertThat(memory.isValid(GuestAddress.of(gpa), length)).isFalse();
+            assertThatThrownBy(() -> memory.slice(GuestAddress.of(gpa), length))
                     .isInstanceOf(GuestMemoryException.class)
                     .hasMessageContaining("0x" + Long.toHexString(gpa))
                     .hasMessageContaining("length " + length);
@@ -87,13 +87,13 @@ class GuestMemoryPropertiesTest {
 
     @Property(tries = 500)
     void writesReadBackAndStayInTheirRegion(@ForAll("ramOffsets") long gpa, @ForAll long value) {
-        long before = memory.readLong(HIGH);
-        memory.writeLong(gpa, value);
-        assertThat(memory.readLong(gpa)).isEqualTo(value);
-        byte[] bytes = memory.read(gpa, 8);
+        long before = memory.readLong(GuestAddress.of(HIGH));
+        memory.writeLong(GuestAddress.of(gpa), value);
+        assertThat(memory.readLong(GuestAddress.of(gpa))).isEqualTo(value);
+        byte[] bytes = memory.read(GuestAddress.of(gpa), 8);
         assertThat(bytes[0]).isEqualTo((byte) value);     // little-endian, as x86
         if (gpa + 8 <= MID + 0x10000) {
-            assertThat(memory.readLong(HIGH)).isEqualTo(before);
+            assertThat(memory.readLong(GuestAddress.of(HIGH))).isEqualTo(before);
         }
     }
 
@@ -105,9 +105,9 @@ class GuestMemoryPropertiesTest {
 
     @Property(tries = 200)
     void theGuestSideCannotWriteRom(@ForAll("romAddresses") long gpa) {
-        assertThatThrownBy(() -> memory.writeByte(gpa, (byte) 1))
+        assertThatThrownBy(() -> memory.writeByte(GuestAddress.of(gpa), (byte) 1))
                 .isInstanceOf(GuestMemoryException.class).hasMessageContaining("read-only region rom");
-        assertThat(memory.readByte(gpa)).isZero();
+        assertThat(memory.readByte(GuestAddress.of(gpa))).isZero();
     }
 
     @Provide

@@ -10,20 +10,20 @@ class GuestMemoryTest {
     void adjacentRegionsDoNotMakeACrossingAccessLegal() {
         try (GuestMemory m = new GuestMemoryBuilder().add("a", 0, 0x1000, RegionKind.RAM)
                 .add("b", 0x1000, 0x1000, RegionKind.RAM).build()) {
-            assertThatThrownBy(() -> m.readInt(0xffe))
+            assertThatThrownBy(() -> m.readInt(GuestAddress.of(0xffe)))
                     .isInstanceOf(GuestMemoryException.class)
                     .hasMessage("access crosses the end of region a: gpa 0xffe length 4");
-            m.writeInt(0xffc, 0x11223344);
-            assertThat(m.readInt(0xffc)).isEqualTo(0x11223344);
+            m.writeInt(GuestAddress.of(0xffc), 0x11223344);
+            assertThat(m.readInt(GuestAddress.of(0xffc))).isEqualTo(0x11223344);
         }
     }
 
     @Test
     void romIsLoadedByTheVmmOnly() {
         try (GuestMemory m = new GuestMemoryBuilder().add("rom", 0xfffff000L, 0x1000, RegionKind.ROM).build()) {
-            m.findRegion(0xfffff000L).load(0xff0, new byte[] {(byte) 0xea, 0x5b});
-            assertThat(m.readByte(0xfffffff0L)).isEqualTo((byte) 0xea);
-            assertThatThrownBy(() -> m.findRegion(0xfffff000L).load(0xff8, new byte[16]))
+            m.findRegion(GuestAddress.of(0xfffff000L)).load(0xff0, new byte[] {(byte) 0xea, 0x5b});
+            assertThat(m.readByte(GuestAddress.of(0xfffffff0L))).isEqualTo((byte) 0xea);
+            assertThatThrownBy(() -> m.findRegion(GuestAddress.of(0xfffff000L)).load(0xff8, new byte[16]))
                     .isInstanceOf(GuestMemoryException.class).hasMessageContaining("does not fit");
         }
     }
@@ -31,7 +31,7 @@ class GuestMemoryTest {
     @Test
     void accessAfterCloseIsAnErrorNotAHostFault() {
         GuestMemory m = new GuestMemoryBuilder().add("ram", 0, 0x1000, RegionKind.RAM).build();
-        var view = m.slice(0, 16);
+        var view = m.slice(GuestAddress.of(0), 16);
         m.close();
         assertThatThrownBy(() -> view.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0))
                 .isInstanceOf(IllegalStateException.class);
@@ -53,8 +53,8 @@ class GuestMemoryTest {
         assertThat(RamLayout.forSize(3L << 30)).isEqualTo(new RamLayout(2L << 30, 1L << 30));
         assertThatThrownBy(() -> RamLayout.forSize(4095)).isInstanceOf(IllegalArgumentException.class);
         try (GuestMemory m = RamLayout.forSize(3L << 30).addTo(new GuestMemoryBuilder()).build()) {
-            assertThat(m.findRegion(RamLayout.HIGH_RAM_START).name()).isEqualTo("ram-high");
-            assertThat(m.findRegion(RamLayout.LOW_RAM_LIMIT)).isNull();
+            assertThat(m.findRegion(GuestAddress.of(RamLayout.HIGH_RAM_START)).name()).isEqualTo("ram-high");
+            assertThat(m.findRegion(GuestAddress.of(RamLayout.LOW_RAM_LIMIT))).isNull();
             assertThat(m.size()).isEqualTo(3L << 30);
         }
     }

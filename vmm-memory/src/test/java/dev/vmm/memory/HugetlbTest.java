@@ -21,8 +21,8 @@ class HugetlbTest {
         assumeTrue(free >= SIZE / GuestMemoryBuilder.HUGE_PAGE_SIZE, "this host has " + free + " free 2 MiB pages in "
                 + pool + ", the test needs " + SIZE / GuestMemoryBuilder.HUGE_PAGE_SIZE + " (.ci/setup reserves 64)");
         try (GuestMemory m = new GuestMemoryBuilder().hugetlb(true).add("ram", 0, SIZE, RegionKind.RAM).build()) {
-            m.writeLong(SIZE - 8, 0x1122334455667788L);
-            assertThat(m.readLong(SIZE - 8)).isEqualTo(0x1122334455667788L);
+            m.writeLong(GuestAddress.of(SIZE - 8), 0x1122334455667788L);
+            assertThat(m.readLong(GuestAddress.of(SIZE - 8))).isEqualTo(0x1122334455667788L);
             assertThat(kernelPageSizeOfMappingSized(SIZE)).isEqualTo("2048 kB");
         }
     }

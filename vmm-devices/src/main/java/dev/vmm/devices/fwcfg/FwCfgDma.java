@@ -2,6 +2,7 @@ package dev.vmm.devices.fwcfg;
 
 import dev.vmm.devices.bus.BusDevice;
 import dev.vmm.devices.bus.IoData;
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryException;
 import java.lang.foreign.MemorySegment;
@@ -59,7 +60,7 @@ public final class FwCfgDma implements BusDevice {
     void transfer(long descriptor) {
         ByteBuffer d;
         try {
-            d = ByteBuffer.wrap(memory.read(descriptor, 16));
+            d = ByteBuffer.wrap(memory.read(GuestAddress.of(descriptor), 16));
         } catch (GuestMemoryException e) {
             LOG.log(System.Logger.Level.WARNING, "fw_cfg DMA descriptor outside guest memory: " + e.getMessage());
             return;
@@ -78,15 +79,15 @@ public final class FwCfgDma implements BusDevice {
                 byte[] bytes = fwCfg.take((int) Math.min(length, Integer.MAX_VALUE));
                 if ((control & CTL_READ) != 0) {
                     // The item's bytes, then zeros for the rest of the buffer (reads past the end).
-                    memory.write(address, bytes);
-                    memory.writableSlice(address + bytes.length, length - bytes.length).fill((byte) 0);
+                    memory.write(GuestAddress.of(address), bytes);
+                    memory.writableSlice(GuestAddress.of(address + bytes.length), length - bytes.length).fill((byte) 0);
                 }
             }
         } catch (GuestMemoryException | ArithmeticException e) {
             result = CTL_ERROR;
         }
         try {
-            memory.writeInt(descriptor, Integer.reverseBytes(result));
+            memory.writeInt(GuestAddress.of(descriptor), Integer.reverseBytes(result));
         } catch (GuestMemoryException e) {
             LOG.log(System.Logger.Level.WARNING, "fw_cfg DMA status outside guest memory: " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package dev.vmm.devices.fwcfg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmm.devices.bus.IoData;
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
 import dev.vmm.memory.RegionKind;
@@ -28,7 +29,7 @@ class FwCfgDmaTest {
     }
 
     private void descriptor(long at, int control, int length, long address) {
-        memory.write(at, ByteBuffer.allocate(16).putInt(control).putInt(length).putLong(address).array());
+        memory.write(GuestAddress.of(at), ByteBuffer.allocate(16).putInt(control).putInt(length).putLong(address).array());
     }
 
     /** OVMF: the high half (0 below 4 GiB) at 0x514, then the low half at 0x518, both big-endian. */
@@ -41,17 +42,17 @@ class FwCfgDmaTest {
     }
 
     private int status(long at) {
-        return Integer.reverseBytes(memory.readInt(at));
+        return Integer.reverseBytes(memory.readInt(GuestAddress.of(at)));
     }
 
     @Test
     void selectAndReadAFile() {
         int key = FwCfg.FILE_FIRST;
         descriptor(DESC, key << 16 | FwCfgDma.CTL_SELECT | FwCfgDma.CTL_READ, 8, BUF);
-        memory.write(BUF, new byte[] {9, 9, 9, 9, 9, 9, 9, 9});
+        memory.write(GuestAddress.of(BUF), new byte[] {9, 9, 9, 9, 9, 9, 9, 9});
         kick(DESC);
         assertThat(status(DESC)).isZero();
-        assertThat(memory.read(BUF, 8)).as("the file, then zeros past its end").containsExactly(1, 2, 3, 4, 5, 0, 0, 0);
+        assertThat(memory.read(GuestAddress.of(BUF), 8)).as("the file, then zeros past its end").containsExactly(1, 2, 3, 4, 5, 0, 0, 0);
     }
 
     @Test
@@ -61,7 +62,7 @@ class FwCfgDmaTest {
         kick(DESC);
         descriptor(DESC, FwCfgDma.CTL_READ, 2, BUF);
         kick(DESC);
-        assertThat(memory.read(BUF, 2)).containsExactly(3, 4);
+        assertThat(memory.read(GuestAddress.of(BUF), 2)).containsExactly(3, 4);
     }
 
     @Test
@@ -94,6 +95,6 @@ class FwCfgDmaTest {
     void aDescriptorOutsideGuestMemoryIsIgnored() {
         kick(0x7fff_ffff_f000L);
         kick(0xfffffffffffffff8L);
-        assertThat(memory.readInt(DESC)).isZero();
+        assertThat(memory.readInt(GuestAddress.of(DESC))).isZero();
     }
 }

@@ -85,14 +85,14 @@ public final class ConfidentialLaunch {
         expect(Step.STARTED, "import");
         for (LaunchPlan.Range r : plan.ranges()) {
             if (r.contents() != null) {
-                memory.write(r.gpa(), r.contents());
+                memory.write(r.address(), r.contents());
             }
             if (plan.mode() == SevMode.SEV_SNP) {
                 attributes.setPrivate(r.gpa(), r.length(), true);
                 importSnp(r);
             } else {
-                MemorySegment range = memory.slice(r.gpa(), r.length());
-                byte[] plain = memory.read(r.gpa(), (int) r.length());
+                MemorySegment range = memory.slice(r.address(), r.length());
+                byte[] plain = memory.read(r.address(), r.length());
                 psp.launchUpdateData(r.gpa(), range);
                 measurer.range(r.gpa(), r.length(), r.type(), plain, r.what());
             }
@@ -101,8 +101,8 @@ public final class ConfidentialLaunch {
     }
 
     private void importSnp(LaunchPlan.Range r) {
-        MemorySegment source = r.type() == PageType.ZERO ? null : memory.slice(r.gpa(), r.length());
-        byte[] measured = r.type() == PageType.NORMAL ? memory.read(r.gpa(), (int) r.length()) : null;
+        MemorySegment source = r.type() == PageType.ZERO ? null : memory.slice(r.address(), r.length());
+        byte[] measured = r.type() == PageType.NORMAL ? memory.read(r.address(), r.length()) : null;
         try {
             psp.snpLaunchUpdate(r.gpa(), source, r.length(), r.type());
         } catch (CpuidRejectedException e) {
@@ -111,7 +111,7 @@ public final class ConfidentialLaunch {
             List<String> changes = SnpCpuidTable.parse(r.contents()).differences(SnpCpuidTable.parse(e.firmwarePage()));
             LOG.log(System.Logger.Level.WARNING, "the firmware corrected the SNP CPUID page; retrying with its values:\n  "
                     + String.join("\n  ", changes));
-            memory.write(r.gpa(), e.firmwarePage());
+            memory.write(r.address(), e.firmwarePage());
             psp.snpLaunchUpdate(r.gpa(), source, r.length(), r.type());
         }
         measurer.range(r.gpa(), r.length(), r.type(), measured, r.what());

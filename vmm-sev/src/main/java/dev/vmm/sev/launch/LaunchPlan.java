@@ -1,5 +1,6 @@
 package dev.vmm.sev.launch;
 
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.sev.SevMode;
 import dev.vmm.sev.measure.PageType;
 import java.util.List;
@@ -17,7 +18,11 @@ public record LaunchPlan(SevMode mode, List<Range> ranges, int vcpus, int cpuSig
      * One measured range. {@code contents} holds what the VMM writes there before the launch command
      * (firmware, the kernel-hashes page, the CPUID page); null where the page type carries no data.
      */
-    public record Range(long gpa, long length, PageType type, byte[] contents, String what) {}
+    public record Range(long gpa, long length, PageType type, byte[] contents, String what) {
+        public GuestAddress address() {
+            return GuestAddress.of(gpa);
+        }
+    }
 
     public LaunchPlan {
         ranges = List.copyOf(ranges);

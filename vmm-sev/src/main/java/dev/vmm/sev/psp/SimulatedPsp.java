@@ -3,6 +3,7 @@ package dev.vmm.sev.psp;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import dev.vmm.core.sys.Errno;
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.MemoryAttributes;
 import dev.vmm.sev.SevMode;
@@ -289,7 +290,7 @@ public final class SimulatedPsp implements Psp {
             if (type == PageType.SECRETS) {
                 contents = secretsPage();
             }
-            memory.write(page, contents);
+            memory.write(GuestAddress.of(page), contents);
             snpDigest.update(type, page, contents, 0);
             populated.add(page);
         }

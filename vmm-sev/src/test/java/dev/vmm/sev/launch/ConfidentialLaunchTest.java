@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vmm.core.kvm.CpuidEntry;
 import dev.vmm.firmware.FirmwareImage;
 import dev.vmm.firmware.ovmf.OvmfImage;
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
 import dev.vmm.memory.MemoryAttributes;
@@ -82,7 +83,7 @@ class ConfidentialLaunchTest {
         l.init();
         l.start();
         l.importRanges();
-        var fixed = SnpCpuidTable.parse(memory.read(0x80d000, 4096)).entries().get(1);
+        var fixed = SnpCpuidTable.parse(memory.read(GuestAddress.of(0x80d000), 4096)).entries().get(1);
         assertThat(fixed.ecx() & tscDeadline).isZero();
         assertThat(l.finish(LaunchCalculator.resetStates(p)).digest()).isEqualTo(LaunchCalculator.digest(p, true, new LaunchLog()));
     }

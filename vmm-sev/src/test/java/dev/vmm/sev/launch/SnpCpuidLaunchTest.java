@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vmm.core.kvm.CpuidEntry;
 import dev.vmm.firmware.FirmwareImage;
 import dev.vmm.firmware.ovmf.OvmfImage;
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
 import dev.vmm.memory.MemoryAttributes;
@@ -66,7 +67,7 @@ class SnpCpuidLaunchTest {
             launch.start();
             launch.importRanges();
             // Unchanged: the firmware model refused nothing, so no corrected page was written back.
-            assertThat(memory.read(cpuidGpa, 4096)).isEqualTo(page);
+            assertThat(memory.read(GuestAddress.of(cpuidGpa), 4096)).isEqualTo(page);
             byte[] digest = launch.finish(LaunchCalculator.resetStates(plan)).digest();
             assertThat(digest).isEqualTo(LaunchCalculator.digest(measured, true, new LaunchLog()));
         }

@@ -3,6 +3,7 @@ package dev.vmm.sev.psp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
 import dev.vmm.memory.MemoryAttributes;
@@ -153,14 +154,14 @@ class SimulatedPspIdBlockTest {
         psp.init(SevMode.SEV_SNP, 0);
         psp.snpLaunchStart(POLICY, null);
         attributes.setPrivate(0x1000, 0x1000, true);
-        psp.snpLaunchUpdate(0x1000, memory.slice(0x1000, 4096), 4096, PageType.NORMAL);
+        psp.snpLaunchUpdate(0x1000, memory.slice(GuestAddress.of(0x1000), 4096), 4096, PageType.NORMAL);
         return psp;
     }
 
     /** The digest {@link #launchToFinish} reaches once the BSP's VMSA is measured. */
     private byte[] expectedDigest() {
         SnpLaunchDigest d = new SnpLaunchDigest();
-        d.update(PageType.NORMAL, 0x1000, memory.read(0x1000, 4096), 0);
+        d.update(PageType.NORMAL, 0x1000, memory.read(GuestAddress.of(0x1000), 4096), 0);
         d.update(PageType.VMSA, SnpLaunchDigest.VMSA_GPA, Vmsa.build(BSP, 1, true), 0);
         return d.digest();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vmm.core.kvm.CpuidEntry;
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
 import dev.vmm.memory.MemoryAttributes;
@@ -47,14 +48,14 @@ class SimulatedPspTest {
     @Test
     void sevCommandsOutOfOrderAreRefusedByTheFirmware() {
         psp.init(SevMode.SEV, 0);
-        assertError(() -> psp.launchUpdateData(0, memory.slice(0, 4096)), "KVM_SEV_LAUNCH_UPDATE_DATA", "EIO",
+        assertError(() -> psp.launchUpdateData(0, memory.slice(GuestAddress.of(0), 4096)), "KVM_SEV_LAUNCH_UPDATE_DATA", "EIO",
                 FirmwareError.INVALID_GUEST);
         psp.launchStart(0x1, null, null);
         assertError(psp::launchFinish, "KVM_SEV_LAUNCH_FINISH", "EIO", FirmwareError.INVALID_GUEST_STATE);
         assertError(() -> psp.launchStart(0x1, null, null), "KVM_SEV_LAUNCH_START", "EIO", FirmwareError.INVALID_GUEST_STATE);
-        psp.launchUpdateData(0, memory.slice(0, 4096));
+        psp.launchUpdateData(0, memory.slice(GuestAddress.of(0), 4096));
         assertThat(psp.launchMeasure()).hasSize(48);
-        assertError(() -> psp.launchUpdateData(0, memory.slice(0, 4096)), "KVM_SEV_LAUNCH_UPDATE_DATA", "EIO",
+        assertError(() -> psp.launchUpdateData(0, memory.slice(GuestAddress.of(0), 4096)), "KVM_SEV_LAUNCH_UPDATE_DATA", "EIO",
                 FirmwareError.INVALID_GUEST_STATE);
         psp.launchFinish();
         assertThat(psp.guestStatus()).isEqualTo(new Psp.GuestStatus(1, 0x1, 3));
@@ -92,14 +93,14 @@ class SimulatedPspTest {
     void snpPagesMustBePrivateAndImportedOnce() {
         psp.init(SevMode.SEV_SNP, 0);
         psp.snpLaunchStart(0x30000, null);
-        assertError(() -> psp.snpLaunchUpdate(0x1000, memory.slice(0x1000, 4096), 4096, PageType.NORMAL),
+        assertError(() -> psp.snpLaunchUpdate(0x1000, memory.slice(GuestAddress.of(0x1000), 4096), 4096, PageType.NORMAL),
                 "KVM_SEV_SNP_LAUNCH_UPDATE", "EIO", null);
         attributes.setPrivate(0x1000, 0x2000, true);
-        assertError(() -> psp.snpLaunchUpdate(0x1000, memory.slice(0x1000, 4096), 100, PageType.NORMAL),
+        assertError(() -> psp.snpLaunchUpdate(0x1000, memory.slice(GuestAddress.of(0x1000), 4096), 100, PageType.NORMAL),
                 "KVM_SEV_SNP_LAUNCH_UPDATE", "EINVAL", null);
         assertError(() -> psp.snpLaunchUpdate(0x1000, null, 4096, PageType.VMSA), "KVM_SEV_SNP_LAUNCH_UPDATE", "EINVAL",
                 null);
-        psp.snpLaunchUpdate(0x1000, memory.slice(0x1000, 8192), 8192, PageType.NORMAL);
+        psp.snpLaunchUpdate(0x1000, memory.slice(GuestAddress.of(0x1000), 8192), 8192, PageType.NORMAL);
         assertError(() -> psp.snpLaunchUpdate(0x2000, null, 4096, PageType.ZERO), "KVM_SEV_SNP_LAUNCH_UPDATE", "EIO",
                 FirmwareError.INVALID_PAGE_STATE);
     }
@@ -108,13 +109,13 @@ class SimulatedPspTest {
     void zeroAndSecretsPagesAreWrittenByTheFirmware() {
         psp.init(SevMode.SEV_SNP, 0);
         psp.snpLaunchStart(0x30000, null);
-        memory.write(0x3000, new byte[] {9, 9, 9});
+        memory.write(GuestAddress.of(0x3000), new byte[] {9, 9, 9});
         attributes.setPrivate(0x3000, 0x2000, true);
         psp.snpLaunchUpdate(0x3000, null, 4096, PageType.ZERO);
-        assertThat(memory.read(0x3000, 3)).containsOnly(0);
-        psp.snpLaunchUpdate(0x4000, memory.slice(0x4000, 4096), 4096, PageType.SECRETS);
-        assertThat(memory.readInt(0x4000)).as("secrets page version").isEqualTo(2);
-        assertThat(memory.read(0x4020, 32)).as("VMPCK0").isNotEqualTo(new byte[32]);
+        assertThat(memory.read(GuestAddress.of(0x3000), 3)).containsOnly(0);
+        psp.snpLaunchUpdate(0x4000, memory.slice(GuestAddress.of(0x4000), 4096), 4096, PageType.SECRETS);
+        assertThat(memory.readInt(GuestAddress.of(0x4000))).as("secrets page version").isEqualTo(2);
+        assertThat(memory.read(GuestAddress.of(0x4020), 32)).as("VMPCK0").isNotEqualTo(new byte[32]);
     }
 
     @Test
@@ -123,16 +124,16 @@ class SimulatedPspTest {
         psp.snpLaunchStart(0x30000, null);
         int tscDeadline = 1 << 24;
         byte[] page = SnpCpuidTable.fromCpuid(List.of(new CpuidEntry(1, 0, 0, 0x800f12, 0, tscDeadline | 1, 0))).page();
-        memory.write(0x5000, page);
+        memory.write(GuestAddress.of(0x5000), page);
         attributes.setPrivate(0x5000, 0x1000, true);
-        assertThatThrownBy(() -> psp.snpLaunchUpdate(0x5000, memory.slice(0x5000, 4096), 4096, PageType.CPUID))
+        assertThatThrownBy(() -> psp.snpLaunchUpdate(0x5000, memory.slice(GuestAddress.of(0x5000), 4096), 4096, PageType.CPUID))
                 .isInstanceOfSatisfying(CpuidRejectedException.class, e -> {
                     assertThat(e.firmwareError()).isEqualTo(FirmwareError.INVALID_PARAM.code());
                     var fixed = SnpCpuidTable.parse(e.firmwarePage()).entries().getFirst();
                     assertThat(fixed.ecx()).isEqualTo(1);
-                    assertThat(memory.read(0x5000, 4096)).as("written back over the source").isEqualTo(e.firmwarePage());
+                    assertThat(memory.read(GuestAddress.of(0x5000), 4096)).as("written back over the source").isEqualTo(e.firmwarePage());
                 });
-        psp.snpLaunchUpdate(0x5000, memory.slice(0x5000, 4096), 4096, PageType.CPUID);
+        psp.snpLaunchUpdate(0x5000, memory.slice(GuestAddress.of(0x5000), 4096), 4096, PageType.CPUID);
     }
 
     @Test

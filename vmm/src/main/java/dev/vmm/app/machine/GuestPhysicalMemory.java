@@ -1,6 +1,7 @@
 package dev.vmm.app.machine;
 
 import dev.vmm.core.assist.PhysicalMemory;
+import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import java.lang.foreign.MemorySegment;
 
@@ -14,12 +15,12 @@ final class GuestPhysicalMemory implements PhysicalMemory {
 
     @Override
     public void read(long gpa, byte[] dst, int offset, int length) {
-        MemorySegment.copy(memory.slice(gpa, length), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, dst, offset, length);
+        MemorySegment.copy(memory.slice(GuestAddress.of(gpa), length), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, dst, offset, length);
     }
 
     @Override
     public void write(long gpa, byte[] src, int offset, int length) {
-        MemorySegment.copy(src, offset, memory.writableSlice(gpa, length), java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
+        MemorySegment.copy(src, offset, memory.writableSlice(GuestAddress.of(gpa), length), java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
                 length);
     }
 }

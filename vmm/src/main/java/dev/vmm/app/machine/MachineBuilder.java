@@ -4,6 +4,7 @@ import dev.vmm.app.confidential.LaunchLogFile;
 import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.VmConfig;
+import dev.vmm.app.devicemanager.DeviceResources;
 import dev.vmm.core.VmmException;
 import dev.vmm.core.assist.EmulationAssist;
 import dev.vmm.core.kvm.Kvm;
@@ -71,7 +72,10 @@ public final class MachineBuilder {
                     ? new EmulationAssist(new GuestPhysicalMemory(memory)) : null;
             VcpuSet vcpus = closer.add(new VcpuSet(boot.exitHandler(new BusExitHandler(pio, mmio)), assist));
             run("load the payload", () -> boot.load(memory));
-            run("attach devices", () -> PcPlatform.attach(config, console, vm, memory, pio, vcpus, closer, this::output));
+            DeviceResources resources = step("plan device resources", () -> DeviceResources.pc(PcPlatform.PCI32_BASE,
+                    PcPlatform.PCI32_END, RamLayout.forSize(config.memory().size()), vm.checkExtension(KvmCap.IRQ_ROUTING)));
+            run("attach devices", () -> PcPlatform.attach(config, console, vm, memory, pio, resources, vcpus, closer,
+                    this::output));
             if (config.payload().firmwareVars() != null) {
                 run("attach the variable store", () -> FlashVars.attach(config.payload().firmwareVars(), firmware.gpa(),
                         vm, mmio, closer));

@@ -3,6 +3,7 @@ package dev.vmm.app.machine;
 import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.FwCfgEntry;
 import dev.vmm.app.config.VmConfig;
+import dev.vmm.app.devicemanager.DeviceResources;
 import dev.vmm.core.kvm.VmFd;
 import dev.vmm.core.sys.Terminal;
 import dev.vmm.core.vcpu.StopRequester;
@@ -44,11 +45,19 @@ final class PcPlatform {
     static final long PCI32_BASE = 0x8000_0000L;
     static final long PCI32_END = 0xfc00_0000L;
 
+    /** The in-kernel PIT's ISA IRQ. */
+    private static final int PIT_IRQ = 0;
+
     private PcPlatform() {}
 
-    static void attach(VmConfig config, Console console, VmFd vm, GuestMemory memory, Bus pio, StopRequester stopper,
-                       Closer closer, BiFunction<String, CharDevice, OutputStream> output) {
+    /** Places the chipset and legacy devices; their ISA IRQs are claimed so that no PCI device gets them. */
+    static void attach(VmConfig config, Console console, VmFd vm, GuestMemory memory, Bus pio, DeviceResources resources,
+                       StopRequester stopper, Closer closer, BiFunction<String, CharDevice, OutputStream> output) {
         MachineRequest.Sink machine = MachineRequests.stopping(stopper);
+        resources.gsis().claimIsa(PIT_IRQ, "pit");
+        resources.gsis().claimIsa(I8042.KEYBOARD_IRQ, "i8042");
+        resources.gsis().claimIsa(Serial16550.COM1_IRQ, "com1");
+        resources.gsis().claimIsa(SCI_GSI, "acpi-sci");
         RamLayout ram = RamLayout.forSize(config.memory().size());
         int cpus = config.cpus().count();
         // PCI: host bridge 00:00.0, ISA bridge 00:01.0, PM function 00:01.3; 0xCF9 is PIIX3's reset register.
