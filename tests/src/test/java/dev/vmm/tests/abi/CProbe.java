@@ -31,6 +31,7 @@ final class CProbe {
             #include <linux/kvm_para.h>
             #include <linux/psp-sev.h>
             #include <linux/pci_regs.h>
+            #include <asm/bootparam.h>
 
             /* Lowest set bit of an object and how many bits are set: where a bitfield lies and how wide it is. */
             static long first_bit(const unsigned char *p, size_t n) {

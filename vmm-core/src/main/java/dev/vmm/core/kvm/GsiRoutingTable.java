@@ -57,6 +57,27 @@ public final class GsiRoutingTable {
         return new GsiRoutingTable(r);
     }
 
+    /**
+     * QEMU's PC table (hw/i386/kvm/ioapic.c kvm_pc_setup_irq_routing): the 8259 routes as KVM's, but the
+     * ISA timer, GSI 0, on IOAPIC pin 2 and nothing on GSI 2, which is what the MADT's interrupt source
+     * override IRQ0 -> GSI 2 tells the guest. With KVM's own table the PIT never reaches the pin a guest
+     * using the IOAPIC programs for it. 38 routes.
+     */
+    public static GsiRoutingTable qemuPc() {
+        List<GsiRoute> r = new ArrayList<>();
+        for (int gsi = 0; gsi < ISA_IRQS; gsi++) {
+            if (gsi != 2) {
+                r.add(new GsiRoute.Irqchip(gsi, gsi < PIC_PINS ? PIC_MASTER : PIC_SLAVE, gsi % PIC_PINS));
+            }
+        }
+        for (int gsi = 0; gsi < IOAPIC_PINS; gsi++) {
+            if (gsi != 2) {
+                r.add(new GsiRoute.Irqchip(gsi, IOAPIC, gsi == 0 ? 2 : gsi));
+            }
+        }
+        return new GsiRoutingTable(r);
+    }
+
     public List<GsiRoute> routes() {
         return routes;
     }

@@ -13,6 +13,20 @@ import org.junit.jupiter.api.Test;
 
 class GsiRoutingTableTest {
     @Test
+    void qemusTablePutsTheTimerOnPinTwoAsTheMadtSays() {
+        GsiRoutingTable t = GsiRoutingTable.qemuPc();
+        assertThat(t.routes()).hasSize(38);
+        assertThat(t.routesOf(0)).containsExactlyInAnyOrder(new GsiRoute.Irqchip(0, IOAPIC, 2),
+                new GsiRoute.Irqchip(0, PIC_MASTER, 0));
+        assertThat(t.routesOf(2)).as("nothing raises GSI 2 itself").isEmpty();
+        assertThat(t.routesOf(4)).containsExactlyInAnyOrder(new GsiRoute.Irqchip(4, IOAPIC, 4),
+                new GsiRoute.Irqchip(4, PIC_MASTER, 4));
+        assertThat(t.routesOf(9)).containsExactlyInAnyOrder(new GsiRoute.Irqchip(9, IOAPIC, 9),
+                new GsiRoute.Irqchip(9, PIC_SLAVE, 1));
+        assertThat(t.routesOf(23)).containsExactly(new GsiRoute.Irqchip(23, IOAPIC, 23));
+    }
+
+    @Test
     void theDefaultIsTheTableKvmCreateIrqchipInstalls() {
         GsiRoutingTable t = GsiRoutingTable.pcDefault();
         assertThat(t.routes()).hasSize(40);

@@ -19,13 +19,15 @@ public final class LaunchOptions {
             description = "SNP guest features (VMSA SEV_FEATURES; default: ${DEFAULT-VALUE}, SNP_ACTIVE).")
     String guestFeatures;
 
-    @Option(names = "--kernel", paramLabel = "FILE", description = "Measured direct boot: kernel hashed into the SEV hashes table.")
+    @Option(names = "--kernel", paramLabel = "FILE",
+            description = "Linux kernel, a bzImage or a PVH vmlinux: booted directly without --firmware, handed to "
+                    + "the firmware over fw_cfg with it, and measured into the SEV hashes table with --confidential.")
     Path kernel;
 
-    @Option(names = "--initrd", paramLabel = "FILE", description = "Measured direct boot: initrd (with --kernel).")
+    @Option(names = "--initrd", paramLabel = "FILE", description = "Initrd for --kernel.")
     Path initrd;
 
-    @Option(names = "--append", paramLabel = "CMDLINE", description = "Measured direct boot: kernel command line (with --kernel).")
+    @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line for --kernel.")
     String append;
 
     @Option(names = "--launch-log", paramLabel = "FILE", description = "Write every measured range, in order, as JSON.")

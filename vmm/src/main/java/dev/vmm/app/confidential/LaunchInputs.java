@@ -3,7 +3,7 @@ package dev.vmm.app.confidential;
 import dev.vmm.app.config.ConfidentialConfig;
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.IdBlockInput;
-import dev.vmm.app.config.PayloadConfig;
+import dev.vmm.app.config.Payload;
 import dev.vmm.core.kvm.CpuidEntry;
 import dev.vmm.firmware.ovmf.SevHashTable;
 import dev.vmm.sev.cpu.CpuModel;
@@ -24,12 +24,13 @@ public final class LaunchInputs {
 
     private LaunchInputs() {}
 
-    public static LaunchSettings settings(ConfidentialConfig c, PayloadConfig payload, List<CpuidEntry> kvmCpuid) {
+    /** From the payload's bytes as read once: the hashes cover exactly what fw_cfg hands the firmware. */
+    public static LaunchSettings settings(ConfidentialConfig c, Payload payload, List<CpuidEntry> kvmCpuid) {
         IdBlockInput id = c.idBlock() == null ? null : IdBlockInput.read(c.idBlock(), c.idAuth(), c.authorKeyEnabled());
         var options = new ConfidentialLaunch.Options(c.effectivePolicy(), c.hostDataBytes(),
                 id == null ? null : id.idBlock(), id == null ? null : id.idAuth(), id != null && id.authorKey());
         return new LaunchSettings(c.mode(), c.psp(), cpuModel(c.cpuModel(), kvmCpuid), c.guestFeatures(),
-                hashTable(payload.kernel(), payload.initrd(), payload.cmdline()), options);
+                payload.kernel() == null ? null : hashTable(payload.kernel(), payload.initrd(), payload.cmdline()), options);
     }
 
     public static CpuModel cpuModel(String name, List<CpuidEntry> kvmCpuid) {
@@ -45,12 +46,22 @@ public final class LaunchInputs {
                 + name + "' (known: host, " + String.join(", ", CpuModel.names()) + ")"));
     }
 
+    /** The SEV hashes table of files (vmm measure, which boots nothing). */
     public static byte[] hashTable(Path kernel, Path initrd, String append) {
         if (kernel == null) {
             return null;
         }
         return SevHashTable.fromHashes(sha256("payload.kernel", kernel),
                 initrd == null ? sha256Empty() : sha256("payload.initrd", initrd), append);
+    }
+
+    /**
+     * The SEV hashes table of the bytes that boot: the kernel as fw_cfg hands it over (setup and kernel
+     * together: the whole file, which QEMU leaves unpatched for a confidential guest), the initrd, the
+     * command line.
+     */
+    public static byte[] hashTable(byte[] kernel, byte[] initrd, String append) {
+        return SevHashTable.fromHashes(sha256Digest().digest(kernel), sha256Digest().digest(initrd), append);
     }
 
     /**

@@ -11,7 +11,7 @@ public record PayloadConfig(Path firmware, @JsonProperty("firmware_vars") Path f
                             String cmdline) {
     public static final PayloadConfig TEST_GUEST = new PayloadConfig(null, null, null, null, null);
 
-    /** @param confidential whether a confidential launch measures the kernel (the only use of one yet) */
+    /** @param confidential whether a confidential launch measures the payload */
     public void validate(boolean confidential) {
         if (firmwareVars != null && firmware == null) {
             throw new ConfigException("payload.firmware_vars", "needs {payload.firmware} (the code image to put above it)");
@@ -22,10 +22,10 @@ public record PayloadConfig(Path firmware, @JsonProperty("firmware_vars") Path f
         if (cmdline != null && kernel == null) {
             throw new ConfigException("payload.cmdline", "needs {payload.kernel}");
         }
-        if (kernel != null && !confidential) {
-            // Booting it needs the Linux boot protocol; a confidential launch measures it for OVMF instead.
-            throw new ConfigException("payload.kernel", "needs {confidential.mode}: this VMM does not boot a kernel "
-                    + "directly yet, it measures one for OVMF's measured direct boot");
+        if (kernel != null && confidential && firmware == null) {
+            // A confidential guest boots through the firmware it measures, which then loads the kernel.
+            throw new ConfigException("payload.kernel", "with {confidential.mode} needs {payload.firmware} (an OVMF "
+                    + "build with a SEV hashes table), which measures and loads it");
         }
     }
 }

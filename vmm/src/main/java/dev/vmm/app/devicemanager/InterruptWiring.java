@@ -9,16 +9,18 @@ import dev.vmm.devices.EdgeInterrupt;
  * Turns a device's MSI (address and data, as the guest programs them) into an {@link EdgeInterrupt}:
  * a GSI from the allocator, an MSI route in the VM's routing table, and an irqfd on it, so that a
  * trigger from any thread is one eventfd write the kernel turns into the interrupt, with no vCPU exit.
- * The table starts from KVM's PC defaults (KVM_SET_GSI_ROUTING replaces the whole table).
+ * Every change sets the whole table again, legacy routes included, as KVM_SET_GSI_ROUTING replaces it.
  */
 public final class InterruptWiring {
     private final VmFd vm;
     private final GsiAllocator gsis;
-    private GsiRoutingTable table = GsiRoutingTable.pcDefault();
+    private GsiRoutingTable table;
 
-    public InterruptWiring(VmFd vm, GsiAllocator gsis) {
+    /** @param table the routes the VM has now (KVM_SET_GSI_ROUTING replaces the whole table) */
+    public InterruptWiring(VmFd vm, GsiAllocator gsis, GsiRoutingTable table) {
         this.vm = vm;
         this.gsis = gsis;
+        this.table = table;
     }
 
     /** An MSI wired for {@code owner}; closing it removes the route and the irqfd and frees the GSI. */

@@ -1,11 +1,17 @@
 package dev.vmm.app.machine;
 
 import dev.vmm.app.confidential.LaunchInputs;
+import dev.vmm.app.config.Payload;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.core.kvm.Kvm;
-import dev.vmm.firmware.FirmwareImage;
+import dev.vmm.devices.acpi.AcpiLinker;
 import dev.vmm.firmware.boot.BootMethod;
 import dev.vmm.firmware.boot.FirmwareBoot;
+import dev.vmm.firmware.boot.LinuxBoot;
+import dev.vmm.firmware.linux.GuestBlob;
+import dev.vmm.firmware.linux.LinuxBootPlan;
+import dev.vmm.firmware.linux.LinuxLayout;
+import dev.vmm.memory.RamLayout;
 import dev.vmm.sev.launch.ConfidentialBoot;
 import java.util.function.Consumer;
 
@@ -13,11 +19,21 @@ import java.util.function.Consumer;
 final class BootMethods {
     private BootMethods() {}
 
-    static BootMethod of(VmConfig config, FirmwareImage firmware, Kvm kvm, Consumer<ConfidentialBoot.Launched> launched) {
-        if (config.confidential() == null) {
-            return new FirmwareBoot(firmware, kvm.supportedCpuid());
+    static BootMethod of(VmConfig config, Payload payload, Kvm kvm, Consumer<ConfidentialBoot.Launched> launched) {
+        if (config.confidential() != null) {
+            var settings = LaunchInputs.settings(config.confidential(), payload, kvm.supportedCpuid());
+            return ConfidentialBoot.prepare(settings, payload.firmware(), config.cpus().count(), kvm, launched);
         }
-        var settings = LaunchInputs.settings(config.confidential(), config.payload(), kvm.supportedCpuid());
-        return ConfidentialBoot.prepare(settings, firmware, config.cpus().count(), kvm, launched);
+        if (payload.directKernel()) {
+            // No firmware to run the ACPI table loader: the tables go where Linux looks, at 0xE0000.
+            var acpi = AcpiLinker.link(PcPlatform.acpiMachine(config.cpus().count()), LinuxLayout.ACPI_BASE,
+                    LinuxLayout.HIGH_MEMORY);
+            var tables = new LinuxBootPlan.AcpiTables(acpi.blobs().stream()
+                    .map(b -> new GuestBlob("ACPI " + b.file(), b.address(), b.bytes())).toList(), acpi.rsdp());
+            var plan = LinuxBootPlan.plan(payload.kernelImage(), payload.initrd(), payload.cmdline(),
+                    RamLayout.forSize(config.memory().size()), tables);
+            return new LinuxBoot(plan, kvm.supportedCpuid());
+        }
+        return new FirmwareBoot(payload.firmware(), kvm.supportedCpuid());
     }
 }

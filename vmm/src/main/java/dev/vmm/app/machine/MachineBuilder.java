@@ -3,6 +3,7 @@ package dev.vmm.app.machine;
 import dev.vmm.app.confidential.LaunchLogFile;
 import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.config.Payload;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.app.devicemanager.DeviceResources;
 import dev.vmm.core.VmmException;
@@ -59,10 +60,10 @@ public final class MachineBuilder {
 
     private Machine build() {
         try {
-            FirmwareImage firmware = step("firmware", this::readFirmware);
+            Payload payload = step("read the payload", this::readPayload);
             Kvm kvm = step("open " + config.platform().kvmDevice(),
                     () -> closer.add(Kvm.open(config.platform().kvmDevice().toString())));
-            BootMethod boot = step("prepare the boot", () -> BootMethods.of(config, firmware, kvm, this::launched));
+            BootMethod boot = step("prepare the boot", () -> BootMethods.of(config, payload, kvm, this::launched));
             VmFd vm = step("create VM", () -> createVm(kvm, boot.vmType()));
             GuestMemory memory = step("map guest memory", () -> mapMemory(boot));
             run("register guest memory", () -> boot.registerMemory(vm, memory).forEach(closer::add));
@@ -74,10 +75,10 @@ public final class MachineBuilder {
             run("load the payload", () -> boot.load(memory));
             DeviceResources resources = step("plan device resources", () -> DeviceResources.pc(PcPlatform.PCI32_BASE,
                     PcPlatform.PCI32_END, RamLayout.forSize(config.memory().size()), vm.checkExtension(KvmCap.IRQ_ROUTING)));
-            run("attach devices", () -> PcPlatform.attach(config, console, vm, memory, pio, resources, vcpus, closer,
-                    this::output));
+            run("attach devices", () -> PcPlatform.attach(config, payload, console, vm, memory, pio, resources, vcpus,
+                    closer, this::output));
             if (config.payload().firmwareVars() != null) {
-                run("attach the variable store", () -> FlashVars.attach(config.payload().firmwareVars(), firmware.gpa(),
+                run("attach the variable store", () -> FlashVars.attach(config.payload().firmwareVars(), payload.firmware().gpa(),
                         vm, mmio, closer));
             }
             run("create vCPUs", () -> createVcpus(kvm, vm, vcpus, boot));
@@ -93,13 +94,13 @@ public final class MachineBuilder {
         }
     }
 
-    private FirmwareImage readFirmware() {
-        var file = config.payload().firmware();
-        FirmwareImage image = file == null ? FirmwareImage.testGuest() : FirmwareImage.read(file);
-        if (image.size() > RamLayout.FIRMWARE_END - RamLayout.LOW_RAM_LIMIT) {
+    private Payload readPayload() {
+        Payload payload = Payload.read(config.payload());
+        FirmwareImage image = payload.firmware();
+        if (image != null && image.size() > RamLayout.FIRMWARE_END - RamLayout.LOW_RAM_LIMIT) {
             throw new FirmwareException(image.source() + " is larger than the space below 4 GiB");
         }
-        return image;
+        return payload;
     }
 
     private VmFd createVm(Kvm kvm, int type) {
@@ -109,6 +110,7 @@ public final class MachineBuilder {
         vm.setIdentityMapAddr(IDENTITY_MAP_ADDR);
         vm.setTssAddr(TSS_ADDR);
         vm.createIrqchip();
+        vm.setGsiRouting(PcPlatform.ROUTES);
         vm.createPit2(VmFd.PIT_SPEAKER_DUMMY);
         return vm;
     }

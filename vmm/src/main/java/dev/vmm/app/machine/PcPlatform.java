@@ -2,8 +2,10 @@ package dev.vmm.app.machine;
 
 import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.FwCfgEntry;
+import dev.vmm.app.config.Payload;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.app.devicemanager.DeviceResources;
+import dev.vmm.core.kvm.GsiRoutingTable;
 import dev.vmm.core.kvm.VmFd;
 import dev.vmm.core.sys.Terminal;
 import dev.vmm.core.vcpu.StopRequester;
@@ -14,6 +16,7 @@ import dev.vmm.devices.bus.Bus;
 import dev.vmm.devices.fwcfg.E820Table;
 import dev.vmm.devices.fwcfg.FwCfg;
 import dev.vmm.devices.fwcfg.FwCfgDma;
+import dev.vmm.devices.fwcfg.KernelItems;
 import dev.vmm.devices.legacy.AcpiPmIo;
 import dev.vmm.devices.legacy.Cmos;
 import dev.vmm.devices.legacy.DebugCon;
@@ -26,10 +29,12 @@ import dev.vmm.devices.legacy.SystemControlPortA;
 import dev.vmm.devices.pci.PciHost;
 import dev.vmm.devices.pci.Piix4PowerManagement;
 import dev.vmm.devices.pci.SimplePciFunction;
+import dev.vmm.firmware.linux.BzImage;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.RamLayout;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.function.BiFunction;
 
 /**
@@ -45,14 +50,22 @@ final class PcPlatform {
     static final long PCI32_BASE = 0x8000_0000L;
     static final long PCI32_END = 0xfc00_0000L;
 
+    /** QEMU's routes, which the MADT describes (the timer's IRQ 0 on IOAPIC pin 2). */
+    static final GsiRoutingTable ROUTES = GsiRoutingTable.qemuPc();
     /** The in-kernel PIT's ISA IRQ. */
     private static final int PIT_IRQ = 0;
 
     private PcPlatform() {}
 
     /** Places the chipset and legacy devices; their ISA IRQs are claimed so that no PCI device gets them. */
-    static void attach(VmConfig config, Console console, VmFd vm, GuestMemory memory, Bus pio, DeviceResources resources,
-                       StopRequester stopper, Closer closer, BiFunction<String, CharDevice, OutputStream> output) {
+    /** The ACPI description of this machine with {@code cpus} vCPUs: in fw_cfg for firmware, in RAM for a kernel. */
+    static AcpiMachine acpiMachine(int cpus) {
+        return AcpiMachine.pc(cpus, new AcpiMachine.MmioWindow(PCI32_BASE, PCI32_END - PCI32_BASE));
+    }
+
+    static void attach(VmConfig config, Payload payload, Console console, VmFd vm, GuestMemory memory, Bus pio,
+                       DeviceResources resources, StopRequester stopper, Closer closer,
+                       BiFunction<String, CharDevice, OutputStream> output) {
         MachineRequest.Sink machine = MachineRequests.stopping(stopper);
         resources.gsis().claimIsa(PIT_IRQ, "pit");
         resources.gsis().claimIsa(I8042.KEYBOARD_IRQ, "i8042");
@@ -90,13 +103,24 @@ final class PcPlatform {
 
         FwCfg fwCfg = new FwCfg(true).addCpuCount(cpus);
         fwCfg.addFile("etc/e820", e820(ram).bytes());
-        AcpiTables.addTo(fwCfg, AcpiMachine.pc(cpus, new AcpiMachine.MmioWindow(PCI32_BASE, PCI32_END - PCI32_BASE)));
+        AcpiTables.addTo(fwCfg, acpiMachine(cpus));
+        if (payload.kernel() != null && payload.firmware() != null) {
+            addKernel(fwCfg, payload);
+        }
         for (int i = 0; i < config.fwCfg().size(); i++) {
             FwCfgEntry e = config.fwCfg().get(i);
             fwCfg.addFile(e.name(), e.data("fw_cfg[" + i + "]"));
         }
         pio.insert(FwCfg.IO_BASE, FwCfg.IO_SIZE, "fw_cfg", fwCfg);
         pio.insert(FwCfg.DMA_BASE, FwCfg.DMA_SIZE, "fw_cfg-dma", new FwCfgDma(fwCfg, memory));
+    }
+
+    /** The kernel for the firmware to load (OVMF's QemuKernelLoaderFsDxe), split where QEMU splits it. */
+    private static void addKernel(FwCfg fwCfg, Payload payload) {
+        byte[] file = payload.kernel();
+        int setup = BzImage.hasSetupHeader(file) ? BzImage.parse(payload.kernelSource(), file).setupSize() : 0;
+        KernelItems.addTo(fwCfg, Arrays.copyOfRange(file, 0, setup), Arrays.copyOfRange(file, setup, file.length),
+                payload.initrd(), payload.cmdline());
     }
 
     /** RAM below and above the hole, and the EPT identity map and TSS pages KVM uses, reserved as QEMU does. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vmm.core.kvm.GsiRoute;
+import dev.vmm.core.kvm.GsiRoutingTable;
 import dev.vmm.core.kvm.Kvm;
 import dev.vmm.core.kvm.KvmCap;
 import dev.vmm.core.kvm.VmFd;
@@ -25,7 +26,7 @@ class InterruptWiringTest {
         vm = kvm.createVm(Kvm.VM_TYPE_DEFAULT);
         vm.createIrqchip();
         gsis = new GsiAllocator(vm.checkExtension(KvmCap.IRQ_ROUTING));
-        wiring = new InterruptWiring(vm, gsis);
+        wiring = new InterruptWiring(vm, gsis, GsiRoutingTable.qemuPc());
     }
 
     @AfterEach
