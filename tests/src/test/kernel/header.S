@@ -80,8 +80,21 @@ startup_64:
 1:      hlt
         jmp 1b
 
+        /* #BP and #UD handlers of the trap test: count, step over UD2 (a fault saves its own RIP). */
+        .globl bp_handler, ud_handler
+bp_handler:
+        incl bp_count(%rip)
+        iretq
+ud_handler:
+        incl ud_count(%rip)
+        addq $2, (%rsp)
+        iretq
+
         .section .bss
         .balign 16
+        .globl bp_count, ud_count
+bp_count:       .long 0
+ud_count:       .long 0
         .globl entry_cs, entry_ds, entry_ss, entry_rflags, entry_rsp
 entry_cs:       .word 0
 entry_ds:       .word 0

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 extern uint16_t entry_cs, entry_ds, entry_ss;
+extern uint32_t bp_count, ud_count;
+extern char bp_handler[], ud_handler[];
 extern uint64_t entry_rflags, entry_rsp;
 
 #define COM1 0x3f8
@@ -37,6 +39,49 @@ static void hex(uint64_t v) {
             started = 1;
         }
     }
+}
+
+/* A 64-bit IDT with interrupt gates for #BP (3) and #UD (6) on the boot CS. */
+static uint64_t idt[256 * 2] __attribute__((aligned(16)));
+
+static void gate(int vector, void *handler) {
+    uint64_t a = (uint64_t) handler;
+    idt[2 * vector] = (a & 0xffff) | (uint64_t) 0x10 << 16 | (uint64_t) 0x8e << 40 | (a >> 16 & 0xffff) << 48;
+    idt[2 * vector + 1] = a >> 32;
+}
+
+/* INT3 and UD2 must reach the guest's own handlers, however the host's KVM runs them. */
+static void traps(void) {
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } idtr = {sizeof idt - 1, (uint64_t) idt};
+    gate(3, bp_handler);
+    gate(6, ud_handler);
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+    __asm__ volatile("int3" ::: "memory");
+    __asm__ volatile("ud2" ::: "memory");
+    puts("traps: int3 ");
+    hex(bp_count);
+    puts(" ud2 ");
+    hex(ud_count);
+    puts("\n");
+}
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]) {
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+/* What CPUID says of the features a guest kernel picks instructions by: the VMM decides them. */
+static void features(void) {
+    uint32_t r[4];
+    cpuid(1, 0, r);
+    puts("cpuid 1 ecx ");
+    hex(r[2]);
+    cpuid(0xd, 0, r);
+    puts(" 0xd.0 eax ");
+    hex(r[0]);
+    puts("\n");
 }
 
 static uint64_t fnv1a(const uint8_t *p, uint64_t n) {
@@ -103,6 +148,9 @@ void kmain(struct boot_params *bp) {
     hex(initrd_size ? fnv1a((const uint8_t *) initrd, initrd_size) : 0);
     puts("\nacpi_rsdp_addr ");
     hex(bp->acpi_rsdp_addr);
-    puts("\nend\n");
-    outb(DEBUG_EXIT, ok ? 0 : 1);
+    puts("\n");
+    traps();
+    features();
+    puts("end\n");
+    outb(DEBUG_EXIT, ok && bp_count == 1 && ud_count == 1 ? 0 : 1);
 }

@@ -21,13 +21,14 @@ final class CpuContext {
     private final VcpuFd vcpu;
     private final PageWalker walker;
     private final PhysicalMemory memory;
-    final Sregs sregs;
+    private Sregs sregs;
     private long[] gprs;
     private long rip;
     private final Regs regs;
     private long rflags;
     private ByteBuffer xsave;
     private boolean regsDirty;
+    private boolean sregsDirty;
     private boolean fpuDirty;
 
     CpuContext(VcpuFd vcpu, PhysicalMemory memory) {
@@ -55,6 +56,20 @@ final class CpuContext {
 
     long rip() {
         return rip;
+    }
+
+    Sregs sregs() {
+        return sregs;
+    }
+
+    void setSregs(Sregs value) {
+        sregs = value;
+        sregsDirty = true;
+    }
+
+    void setRip(long value) {
+        rip = value;
+        regsDirty = true;
     }
 
     void advance(int length) {
@@ -173,6 +188,9 @@ final class CpuContext {
     }
 
     void commit() {
+        if (sregsDirty) {
+            vcpu.setSregs(sregs);
+        }
         if (fpuDirty) {
             // Mark x87 and SSE as in use, or KVM would treat them as in their initial state.
             xsave.putLong(XSTATE_BV, xsave.getLong(XSTATE_BV) | XSTATE_X87_SSE);

@@ -234,4 +234,69 @@ class EmulationAssistTest {
                 o -> assertThat(o.reason()).contains("stack overflow"));
         assertThat(vcpu.regs().rip()).isEqualTo(CODE);
     }
+
+    @Test
+    void bitCountsSetTheirResultAndFlagsAsTheSdmSays() {
+        vcpu.setRegs(new Regs(0, 0, 0, 0, 0xf0f0_0000_0000_0001L, DATA, 0x8000, 0, 0, 0, 0, 0, 0, 0, 0, 0, CODE, 0x8d7));
+        assertThat(run("f3 48 0f b8 c6")).isEqualTo(new EmulationAssist.Outcome.Emulated("popcnt"));   // popcnt rax, rsi
+        assertThat(vcpu.regs().rax()).isEqualTo(9);
+        assertThat(vcpu.regs().rflags() & 0x8d5).as("CF PF AF ZF SF OF cleared").isZero();
+        assertThat(vcpu.regs().rip()).isEqualTo(CODE + 5);
+        vcpu.setRegs(vcpu.regs().withRip(CODE));
+        assertThat(run("f3 0f bd c6")).isEqualTo(new EmulationAssist.Outcome.Emulated("lzcnt"));       // lzcnt eax, esi
+        assertThat(vcpu.regs().rax()).as("32-bit: the low half 0x00000001 has 31 leading zeros").isEqualTo(31);
+        vcpu.setRegs(vcpu.regs().withRip(CODE));
+        assertThat(run("f3 48 0f bc c6")).isEqualTo(new EmulationAssist.Outcome.Emulated("tzcnt"));    // tzcnt rax, rsi
+        assertThat(vcpu.regs().rax()).isZero();
+        assertThat(vcpu.regs().rflags() & 0x41).as("ZF: the result is 0; CF: the source is not").isEqualTo(0x40);
+        ram.segment().set(ValueLayout.JAVA_LONG, DATA, 0);
+        vcpu.setRegs(vcpu.regs().withRip(CODE));
+        assertThat(run("f3 48 0f bc 07")).isEqualTo(new EmulationAssist.Outcome.Emulated("tzcnt"));    // tzcnt rax, [rdi]
+        assertThat(vcpu.regs().rax()).as("a zero source: the operand size").isEqualTo(64);
+        assertThat(vcpu.regs().rflags() & 0x41).isEqualTo(0x1);
+        vcpu.setRegs(vcpu.regs().withRip(CODE));
+        assertThat(run("66 f3 0f b8 c6")).isEqualTo(new EmulationAssist.Outcome.Emulated("popcnt"));   // popcnt ax, si
+        assertThat(vcpu.regs().rax()).as("16-bit: the upper bits of RAX stay").isEqualTo(1);
+    }
+
+    @Test
+    void int3IsDeliveredThroughTheGuestsIdtAsATrap() {
+        long idt = 0x6000;
+        long handler = 0x7123;
+        MemorySegment m = ram.segment();
+        // IDT entry 3: a present 64-bit interrupt gate (0x8E) to 0x08:handler.
+        m.set(ValueLayout.JAVA_LONG, idt + 3 * 16, (handler & 0xffff) | 0x8L << 16 | 0x8eL << 40 | (handler >>> 16 & 0xffff) << 48);
+        m.set(ValueLayout.JAVA_LONG, idt + 3 * 16 + 8, handler >>> 32);
+        Sregs s = vcpu.sregs();
+        vcpu.setSregs(new Sregs(s.cs(), s.ds(), s.es(), s.fs(), s.gs(), s.ss(), s.tr(), s.ldt(), s.gdt(),
+                new DescriptorTable(idt, 0xfff), s.cr0(), s.cr2(), s.cr3(), s.cr4(), s.cr8(), s.efer(), s.apicBase(),
+                s.interruptBitmap()));
+        vcpu.setRegs(new Regs(0, 0, 0, 0, 0, 0, 0x8008, 0, 0, 0, 0, 0, 0, 0, 0, 0, CODE, 0x202));
+        assertThat(run("cc")).isEqualTo(new EmulationAssist.Outcome.Emulated("int3"));
+        Regs r = vcpu.regs();
+        assertThat(r.rip()).isEqualTo(handler);
+        assertThat(r.rsp()).as("aligned to 16, then five quadwords").isEqualTo(0x8000 - 40);
+        assertThat(r.rflags() & 0x200).as("an interrupt gate clears IF").isZero();
+        assertThat(m.get(ValueLayout.JAVA_LONG, 0x8000 - 40)).as("RIP after the int3").isEqualTo(CODE + 1);
+        assertThat(m.get(ValueLayout.JAVA_LONG, 0x8000 - 32)).as("CS").isEqualTo(0x8);
+        assertThat(m.get(ValueLayout.JAVA_LONG, 0x8000 - 24)).as("RFLAGS").isEqualTo(0x202);
+        assertThat(m.get(ValueLayout.JAVA_LONG, 0x8000 - 16)).as("RSP before").isEqualTo(0x8008);
+        assertThat(m.get(ValueLayout.JAVA_LONG, 0x8000 - 8)).as("SS").isEqualTo(0x10);
+        assertThat(run("0f 0b")).as("no #UD gate: refused, not a second fault")
+                .isInstanceOfSatisfying(EmulationAssist.Outcome.Refused.class,
+                        o -> assertThat(o.reason()).startsWith("ud2: IDT entry 6 is not a present 64-bit"));
+    }
+
+    @Test
+    void clacAndStacToggleAcOnlyWhereSmapIsOn() {
+        assertThat(run("0f 01 cb")).as("CR4.SMAP is off in this vCPU").isInstanceOf(EmulationAssist.Outcome.Refused.class);
+        Sregs s = vcpu.sregs();
+        vcpu.setSregs(new Sregs(s.cs(), s.ds(), s.es(), s.fs(), s.gs(), s.ss(), s.tr(), s.ldt(), s.gdt(), s.idt(), s.cr0(),
+                s.cr2(), s.cr3(), s.cr4() | 1L << 21, s.cr8(), s.efer(), s.apicBase(), s.interruptBitmap()));
+        assertThat(run("0f 01 cb")).isEqualTo(new EmulationAssist.Outcome.Emulated("stac"));
+        assertThat(vcpu.regs().rflags() & 1L << 18).isNotZero();
+        assertThat(vcpu.regs().rip()).isEqualTo(CODE + 3);
+        assertThat(run("0f 01 ca")).isEqualTo(new EmulationAssist.Outcome.Emulated("clac"));
+        assertThat(vcpu.regs().rflags() & 1L << 18).isZero();
+    }
 }

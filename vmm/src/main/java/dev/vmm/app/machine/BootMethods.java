@@ -3,6 +3,7 @@ package dev.vmm.app.machine;
 import dev.vmm.app.confidential.LaunchInputs;
 import dev.vmm.app.config.Payload;
 import dev.vmm.app.config.VmConfig;
+import dev.vmm.core.arch.SoftwareKvm;
 import dev.vmm.core.kvm.Kvm;
 import dev.vmm.devices.acpi.AcpiLinker;
 import dev.vmm.firmware.boot.BootMethod;
@@ -19,6 +20,15 @@ import java.util.function.Consumer;
 final class BootMethods {
     private BootMethods() {}
 
+    /**
+     * What a Linux guest is offered: KVM's CPUID, without what a software KVM's instruction emulator
+     * cannot run, on such a host only (a kernel would pick CMPXCHG16B, XSAVE, AVX from CPUID).
+     */
+    private static java.util.List<dev.vmm.core.kvm.CpuidEntry> linuxCpuid(Kvm kvm) {
+        var supported = kvm.supportedCpuid();
+        return SoftwareKvm.detect() ? SoftwareKvm.withoutUnemulatable(supported) : supported;
+    }
+
     static BootMethod of(VmConfig config, Payload payload, Kvm kvm, Consumer<ConfidentialBoot.Launched> launched) {
         if (config.confidential() != null) {
             var settings = LaunchInputs.settings(config.confidential(), payload, kvm.supportedCpuid());
@@ -32,7 +42,7 @@ final class BootMethods {
                     .map(b -> new GuestBlob("ACPI " + b.file(), b.address(), b.bytes())).toList(), acpi.rsdp());
             var plan = LinuxBootPlan.plan(payload.kernelImage(), payload.initrd(), payload.cmdline(),
                     RamLayout.forSize(config.memory().size()), tables);
-            return new LinuxBoot(plan, kvm.supportedCpuid());
+            return new LinuxBoot(plan, linuxCpuid(kvm));
         }
         return new FirmwareBoot(payload.firmware(), kvm.supportedCpuid());
     }
