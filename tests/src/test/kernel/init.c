@@ -1,7 +1,8 @@
 /*
  * The test initramfs's /init: a static program on raw system calls (no libc), for Linux on the VMM.
  * It says hello, reports how many CPUs the kernel brought online, then powers the machine off (ACPI
- * S5 through the kernel), which ends the VM with status 0.
+ * S5 through the kernel), which ends the VM with status 0; with the argument "reboot" (after "--" on
+ * the kernel command line) it restarts the machine instead, which this VMM also ends with status 0.
  */
 #define SYS_write 1
 #define SYS_sched_getaffinity 204
@@ -10,6 +11,7 @@
 #define LINUX_REBOOT_MAGIC1 0xfee1dead
 #define LINUX_REBOOT_MAGIC2 672274793
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedc
+#define LINUX_REBOOT_CMD_RESTART 0x01234567
 
 static long syscall3(long n, long a, long b, long c) {
     long r;
@@ -43,7 +45,21 @@ static void number(unsigned long v) {
     say(buf + i);
 }
 
-void _start(void) {
+/* The kernel starts init with argc, argv and envp on the stack. */
+__asm__(".globl _start\n_start:\n  mov %rsp, %rdi\n  and $-16, %rsp\n  call start\n  hlt\n");
+
+static int same(const char *a, const char *b) {
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+void start(long *stack) {
+    long argc = stack[0];
+    char **argv = (char **) (stack + 1);
+    int reboot = argc > 1 && same(argv[1], "reboot");
     unsigned long mask[16] = {0};
     say("init: hello from the test initramfs\n");
     long bytes = syscall3(SYS_sched_getaffinity, 0, sizeof mask, (long) mask);
@@ -56,8 +72,9 @@ void _start(void) {
     say("init: ");
     number(cpus);
     say(" CPUs online\n");
-    say("init: powering off\n");
-    syscall4(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, 0);
+    say(reboot ? "init: restarting\n" : "init: powering off\n");
+    syscall4(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+             reboot ? LINUX_REBOOT_CMD_RESTART : LINUX_REBOOT_CMD_POWER_OFF, 0);
     syscall3(SYS_exit, 1, 0, 0);
     for (;;) {
     }

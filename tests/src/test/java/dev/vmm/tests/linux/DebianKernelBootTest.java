@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * instructions to /init, minutes where KVM emulates them. The kernel is fetched by
  * tests/fixtures/debian-kernel (apt-get download from bookworm-backports), never committed.
  *
- * <p>On a software KVM (this development host's kvm_pvm) the guest needs {@code noxsave}: the host's XSAVE
- * leaves show through to 64-bit guest code whatever KVM_SET_CPUID2 says, and the emulator has no XRSTOR.
- * The int3 of the kernel's self-test and the POPCNTs it uses are completed by the emulation assist.
+ * <p>On a software KVM (this development host's kvm_pvm) the command line gets {@link SoftwareKvmCmdline}'s
+ * parameters; the int3 and ud2 of the kernel's self-tests, its POPCNTs and CLAC/STAC are completed by
+ * the emulation assist.
  */
 @Tag("long")
 class DebianKernelBootTest {
@@ -54,7 +54,7 @@ class DebianKernelBootTest {
     @Test
     void thePvhEntryOfTheExtractedVmlinuxBringsUpTwoCpusAndPowersOff(@TempDir Path dir) throws Exception {
         try (ConsoleSession s = vmm(List.of("--kernel", linux.resolve("vmlinux").toString(), "--initrd",
-                initramfs(dir).toString(), "--append", "console=ttyS0 noxsave", "--cpus", "2", "--memory", "512M"))) {
+                initramfs(dir).toString(), "--append", SoftwareKvmCmdline.forThisHost("console=ttyS0"), "--cpus", "2", "--memory", "512M"))) {
             int at = s.await("Linux version 6.12", 0, BOOT_SECONDS);
             at = s.await("init: hello from the test initramfs", at, BOOT_SECONDS);
             s.await("init: 2 CPUs online", at, 600);

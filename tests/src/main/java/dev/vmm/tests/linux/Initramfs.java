@@ -1,6 +1,7 @@
 package dev.vmm.tests.linux;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -11,7 +12,7 @@ import java.util.Map;
  * early-userspace/buffer-format.rst): /dev/console (so that /init has stdin, stdout and stderr), the
  * test's static /init, and whatever else a test adds.
  */
-final class Initramfs {
+public final class Initramfs {
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFCHR = 0020000;
@@ -19,8 +20,8 @@ final class Initramfs {
     private final Map<String, Boolean> names = new LinkedHashMap<>();
     private int inode = 1;
 
-    /** /dev, /dev/console and /init: the test's static init (built by the tests module). */
-    static Initramfs withTestInit() throws Exception {
+    /** /dev, /dev/console and /init: the tests' static init (tests/src/test/kernel, built by the tests module). */
+    public static Initramfs withTestInit() throws IOException {
         byte[] init;
         try (InputStream in = Initramfs.class.getResourceAsStream("/kernel/init")) {
             if (in == null) {
@@ -28,25 +29,29 @@ final class Initramfs {
             }
             init = in.readAllBytes();
         }
+        return withInit(init);
+    }
+
+    public static Initramfs withInit(byte[] init) {
         return new Initramfs().directory("dev").node("dev/console", 5, 1).file("init", init, 0755);
     }
 
-    Initramfs directory(String name) {
+    public Initramfs directory(String name) {
         entry(name, S_IFDIR | 0755, new byte[0], 0, 0);
         return this;
     }
 
-    Initramfs node(String name, int major, int minor) {
+    public Initramfs node(String name, int major, int minor) {
         entry(name, S_IFCHR | 0600, new byte[0], major, minor);
         return this;
     }
 
-    Initramfs file(String name, byte[] data, int permissions) {
+    public Initramfs file(String name, byte[] data, int permissions) {
         entry(name, S_IFREG | permissions, data, 0, 0);
         return this;
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         copy.writeBytes(out.toByteArray());
         writeEntry(copy, "TRAILER!!!", 0, new byte[0], 0, 0, 0);
