@@ -31,6 +31,11 @@ final class CProbe {
             #include <linux/kvm_para.h>
             #include <linux/psp-sev.h>
             #include <linux/pci_regs.h>
+            #include <linux/virtio_ids.h>
+            #include <linux/virtio_config.h>
+            #include <linux/virtio_ring.h>
+            #include <linux/virtio_pci.h>
+            #include <linux/virtio_blk.h>
             #include <asm/bootparam.h>
 
             /* Lowest set bit of an object and how many bits are set: where a bitfield lies and how wide it is. */

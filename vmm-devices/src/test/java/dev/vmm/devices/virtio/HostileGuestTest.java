@@ -1,0 +1,90 @@
+package dev.vmm.devices.virtio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vmm.devices.virtio.block.VirtioBlock;
+import dev.vmm.devices.virtio.pci.TestDriver;
+import dev.vmm.devices.virtio.queue.Vring;
+import dev.vmm.devices.virtio.rng.VirtioRng;
+import dev.vmm.memory.GuestAddress;
+import dev.vmm.memory.GuestMemory;
+import dev.vmm.memory.GuestMemoryBuilder;
+import dev.vmm.memory.RegionKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The attacks of a hostile guest, against every device: each one puts the device in NEEDS_RESET and is
+ * counted; nothing escapes to the VMM, RAM outside the used ring is unchanged, the image file too.
+ */
+class HostileGuestTest {
+    static final long RAM = 0x10_0000;
+    static final long DATA = 0x8000;
+
+    record Attack(String name, Consumer<RingWriter> setUp) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final List<Attack> ATTACKS = List.of(
+            new Attack("buffer outside RAM", r -> r.descriptor(0, RAM + 0x10000, 64, Vring.DESC_F_WRITE, 0).offer(0)),
+            new Attack("buffer crossing the end of RAM", r -> r.descriptor(0, RAM - 32, 64, Vring.DESC_F_WRITE, 0).offer(0)),
+            new Attack("descriptor loop", r -> r.descriptor(0, DATA, 16, Vring.DESC_F_NEXT, 1)
+                    .descriptor(1, DATA, 16, Vring.DESC_F_NEXT | Vring.DESC_F_WRITE, 0).offer(0)),
+            new Attack("head beyond the queue", r -> r.offer(200)),
+            new Attack("avail.idx beyond the queue", r -> r.availIdx(1000)),
+            new Attack("indirect in indirect", r -> r.descriptorAt(0x6000, 0, 0x6000, 16, Vring.DESC_F_INDIRECT, 0)
+                    .descriptor(0, 0x6000, 16, Vring.DESC_F_INDIRECT, 0).offer(0)),
+            new Attack("indirect table outside RAM", r -> r.descriptor(0, RAM - 16, 256, Vring.DESC_F_INDIRECT, 0).offer(0)),
+            new Attack("next beyond the table", r -> r.descriptor(0, DATA, 16, Vring.DESC_F_NEXT, 999).offer(0)),
+            new Attack("readable after writable", r -> r.descriptor(0, DATA, 16, Vring.DESC_F_NEXT | Vring.DESC_F_WRITE, 1)
+                    .descriptor(1, DATA, 16, 0, 0).offer(0)));
+
+    static Stream<Arguments> devicesAndAttacks() {
+        return Stream.of("virtio-rng", "virtio-blk").flatMap(d -> ATTACKS.stream().map(a -> Arguments.of(d, a)));
+    }
+
+    @TempDir Path dir;
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("devicesAndAttacks")
+    void theDeviceAsksForAResetAndNothingElseHappens(String kind, Attack attack) throws Exception {
+        Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
+        try (GuestMemory memory = new GuestMemoryBuilder().add("ram", 0, RAM, RegionKind.RAM).build()) {
+            VirtioDevice device = kind.equals("virtio-rng") ? new VirtioRng("rng0") : new VirtioBlock("blk0", image, false);
+            TestDriver driver = new TestDriver(device, memory, false);
+            driver.enableMsix();
+            driver.negotiate(TestDriver.standard(device.features()));
+            driver.configVector(0);
+            RingWriter ring = driver.queue(memory, 0, 16, 0x1000, 1);
+            driver.driverOk();
+            attack.setUp().accept(ring);
+            byte[] before = memory.read(GuestAddress.of(0), RAM);
+            driver.kick(0);
+            driver.kick(0);
+            assertThat(driver.status() & DeviceStatus.NEEDS_RESET).isNotZero();
+            assertThat(driver.function.violations()).isEqualTo(1);
+            assertThat(driver.fired).as("only the configuration interrupt").containsExactly("fee00000:30");
+            byte[] after = memory.read(GuestAddress.of(0), RAM);
+            for (int i = 0; i < RAM; i++) {
+                if (i < ring.used || i >= ring.used + Vring.usedRingSize(16)) {
+                    assertThat(after[i]).as("byte 0x%x", i).isEqualTo(before[i]);
+                }
+            }
+            assertThat(Files.readAllBytes(image)).isEqualTo(new byte[64 * 512]);
+            driver.function.close();
+            if (device instanceof VirtioBlock b) {
+                b.close();
+            }
+        }
+    }
+}
