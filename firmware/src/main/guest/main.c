@@ -29,6 +29,7 @@
 #define EXIT_APIC_MISMATCH 0x11
 #define EXIT_BAD_SCENARIO  0x12
 #define EXIT_FWAIT_RAN     0x13
+#define EXIT_VIRTIO_FAILED 0x14
 
 extern uint64_t ap_trampoline_lma, ap_trampoline_size;
 
@@ -38,6 +39,8 @@ static volatile uint32_t apic_mismatch;
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline void pause(void) { __asm__ volatile("pause"); }
 static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return (uint64_t)hi << 32 | lo; }
@@ -200,6 +203,187 @@ static int starts_with(const char *s, const char *prefix) {
     return 1;
 }
 
+/*
+ * A minimal virtio 1.x PCI driver (polled, no interrupts), for the VMM's own tests on real KVM: it finds
+ * each virtio function on bus 0, negotiates VERSION_1 only, sets up queue 0 with 8 entries, sends one
+ * request and polls the used ring. virtio-rng: 64 bytes; virtio-blk: read sector 0, write sector 1 and
+ * flush. "virtio-hostile" instead offers a descriptor outside guest RAM and expects DEVICE_NEEDS_RESET.
+ */
+#define VIRTIO_VENDOR   0x1af4
+#define VQ_SIZE         8
+#define VQ_DESC         0x400000UL
+#define VQ_AVAIL        0x401000UL
+#define VQ_USED         0x402000UL
+#define VQ_BUF          0x410000UL
+#define VIRTIO_TIMEOUT  20000000000ULL
+
+struct vq_desc { uint64_t addr; uint32_t len; uint16_t flags; uint16_t next; };
+
+static uint32_t pci_read32(int slot, int offset) {
+    outl(0xcf8, 0x80000000u | (uint32_t)slot << 11 | (uint32_t)(offset & 0xfc));
+    return inl(0xcfc);
+}
+
+static uint8_t pci_read8(int slot, int offset) { return (uint8_t)(pci_read32(slot, offset) >> (8 * (offset & 3))); }
+
+static void puthex8(uint8_t v) {
+    const char *d = "0123456789abcdef";
+    putc(d[v >> 4]);
+    putc(d[v & 15]);
+}
+
+static __attribute__((noreturn)) void virtio_fail(const char *why) {
+    puts("virtio: ");
+    puts(why);
+    putc('\n');
+    exit_vm(EXIT_VIRTIO_FAILED);
+}
+
+struct virtio_dev { uint64_t common, notify, device; uint32_t mult; int type; };
+
+static volatile uint8_t *c8(struct virtio_dev *v, int off) { return (volatile uint8_t *)(v->common + off); }
+static volatile uint16_t *c16(struct virtio_dev *v, int off) { return (volatile uint16_t *)(v->common + off); }
+static volatile uint32_t *c32(struct virtio_dev *v, int off) { return (volatile uint32_t *)(v->common + off); }
+
+static void virtio_setup(struct virtio_dev *v, int slot) {
+    uint64_t bar = (pci_read32(slot, 0x10) & ~0xfu) | (uint64_t)pci_read32(slot, 0x14) << 32;
+    v->common = v->notify = v->device = 0;
+    for (int at = pci_read8(slot, 0x34); at; at = pci_read8(slot, at + 1)) {
+        if (pci_read8(slot, at) != 0x09) continue;
+        uint64_t where = bar + pci_read32(slot, at + 8);
+        switch (pci_read8(slot, at + 3)) {
+        case 1: v->common = where; break;
+        case 2: v->notify = where; v->mult = pci_read32(slot, at + 16); break;
+        case 4: v->device = where; break;
+        }
+    }
+    if (!bar || !v->common || !v->notify) virtio_fail("no BAR or capabilities");
+    *c8(v, 20) = 0;                                   /* reset */
+    *c8(v, 20) = 1;                                   /* ACKNOWLEDGE */
+    *c8(v, 20) = 3;                                   /* DRIVER */
+    *c32(v, 0) = 1;                                   /* device_feature_select: bits 32-63 */
+    if (!(*c32(v, 4) & 1)) virtio_fail("no VERSION_1");
+    *c32(v, 8) = 0; *c32(v, 12) = 0;                  /* driver features: VERSION_1 only */
+    *c32(v, 8) = 1; *c32(v, 12) = 1;
+    *c8(v, 20) = 3 | 8;                               /* FEATURES_OK */
+    if (!(*c8(v, 20) & 8)) virtio_fail("FEATURES_OK refused");
+    *c16(v, 22) = 0;                                  /* queue_select */
+    if (*c16(v, 24) < VQ_SIZE) virtio_fail("queue too small");
+    *c16(v, 24) = VQ_SIZE;
+    *c16(v, 26) = 0xffff;                             /* no MSI-X vector: polled */
+    *c32(v, 32) = (uint32_t)VQ_DESC; *c32(v, 36) = 0;
+    *c32(v, 40) = (uint32_t)VQ_AVAIL; *c32(v, 44) = 0;
+    *c32(v, 48) = (uint32_t)VQ_USED; *c32(v, 52) = 0;
+    *c16(v, 28) = 1;                                  /* queue_enable */
+    memset((void *)VQ_DESC, 0, 0x3000);
+    *c8(v, 20) = 3 | 8 | 4;                           /* DRIVER_OK */
+}
+
+/* Offers the chain at head 0 as the n-th request (n from 1) and waits until the device used it. */
+static uint32_t virtio_request(struct virtio_dev *v, uint16_t n) {
+    volatile uint16_t *avail = (volatile uint16_t *)VQ_AVAIL;
+    volatile uint16_t *used_idx = (volatile uint16_t *)(VQ_USED + 2);
+    volatile uint32_t *used_ring = (volatile uint32_t *)(VQ_USED + 4);
+    avail[2 + (n - 1) % VQ_SIZE] = 0;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    avail[1] = n;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    *(volatile uint16_t *)(v->notify + 0 * v->mult) = 0;
+    uint64_t start = rdtsc();
+    while (*used_idx != n) {
+        if (*c8(v, 20) & 0x40) return 0xffffffffu;    /* DEVICE_NEEDS_RESET */
+        if (rdtsc() - start > VIRTIO_TIMEOUT) virtio_fail("request timed out");
+        pause();
+    }
+    return used_ring[2 * ((n - 1) % VQ_SIZE) + 1];    /* the used length */
+}
+
+static void virtio_rng(struct virtio_dev *v) {
+    struct vq_desc *d = (struct vq_desc *)VQ_DESC;
+    uint8_t *buf = (uint8_t *)VQ_BUF;
+    memset(buf, 0, 64);
+    d[0] = (struct vq_desc){VQ_BUF, 64, 2, 0};
+    uint32_t len = virtio_request(v, 1);
+    int distinct = 0;
+    for (int i = 0; i < 64; i++) {
+        int seen = 0;
+        for (int j = 0; j < i; j++) seen |= buf[j] == buf[i];
+        distinct += !seen;
+    }
+    puts("virtio-rng: ");
+    putu(len);
+    puts(" bytes, ");
+    putu((uint64_t)distinct);
+    puts(" distinct\n");
+    if (len != 64 || distinct < 16) virtio_fail("virtio-rng gave too little");
+}
+
+static uint8_t virtio_blk_request(struct virtio_dev *v, uint16_t n, uint32_t type, uint64_t sector, int data_len,
+                                  int device_writes) {
+    struct vq_desc *d = (struct vq_desc *)VQ_DESC;
+    uint32_t *hdr = (uint32_t *)(VQ_BUF + 0x1000);
+    volatile uint8_t *status = (volatile uint8_t *)(VQ_BUF + 0x3000);
+    hdr[0] = type; hdr[1] = 0;
+    *(uint64_t *)&hdr[2] = sector;
+    *status = 0xff;
+    d[0] = (struct vq_desc){VQ_BUF + 0x1000, 16, 1, 1};
+    if (data_len) {
+        d[1] = (struct vq_desc){VQ_BUF + 0x2000, (uint32_t)data_len, (uint16_t)(1 | (device_writes ? 2 : 0)), 2};
+    } else {
+        d[0].next = 2;
+    }
+    d[2] = (struct vq_desc){VQ_BUF + 0x3000, 1, 2, 0};
+    virtio_request(v, n);
+    return *status;
+}
+
+static void virtio_blk(struct virtio_dev *v) {
+    uint8_t *data = (uint8_t *)(VQ_BUF + 0x2000);
+    uint32_t capacity_lo = *(volatile uint32_t *)v->device;
+    if (virtio_blk_request(v, 1, 0, 0, 512, 1) != 0) virtio_fail("virtio-blk read failed");
+    puts("virtio-blk: ");
+    putu(capacity_lo);
+    puts(" sectors, sector 0: ");
+    for (int i = 0; i < 16; i++) puthex8(data[i]);
+    putc('\n');
+    const char *text = "written by the vmm test guest";
+    memset(data, 0, 512);
+    for (int i = 0; text[i]; i++) data[i] = (uint8_t)text[i];
+    if (virtio_blk_request(v, 2, 1, 1, 512, 0) != 0) virtio_fail("virtio-blk write failed");
+    if (virtio_blk_request(v, 3, 4, 0, 0, 0) != 0) virtio_fail("virtio-blk flush failed");
+    puts("virtio-blk: wrote sector 1, flushed\n");
+}
+
+static void virtio_scenario(int hostile) {
+    int found = 0;
+    for (int slot = 2; slot < 32; slot++) {
+        uint32_t id = pci_read32(slot, 0);
+        if ((id & 0xffff) != VIRTIO_VENDOR) continue;
+        struct virtio_dev v;
+        v.type = (int)(id >> 16) - 0x1040;
+        virtio_setup(&v, slot);
+        found++;
+        if (hostile) {
+            struct vq_desc *d = (struct vq_desc *)VQ_DESC;
+            d[0] = (struct vq_desc){0x7fff00000000UL, 4096, 2, 0};    /* far outside guest RAM */
+            if (virtio_request(&v, 1) != 0xffffffffu) virtio_fail("the device took a buffer outside RAM");
+            puts("virtio: device ");
+            putu((uint64_t)v.type);
+            puts(" needs reset\n");
+            *c8(&v, 20) = 0;
+            if (*c8(&v, 20) != 0) virtio_fail("reset did not clear the status");
+        } else if (v.type == 4) {
+            virtio_rng(&v);
+        } else if (v.type == 2) {
+            virtio_blk(&v);
+        }
+    }
+    puts("virtio: ");
+    putu((uint64_t)found);
+    puts(" devices\n");
+    if (!found) virtio_fail("no virtio device on bus 0");
+}
+
 static void run_scenario(const char *scenario) {
     if (streq(scenario, "boot")) {
         return;
@@ -243,6 +427,10 @@ static void run_scenario(const char *scenario) {
         puts("echo: ");
         puts(line);
         putc('\n');
+        return;
+    }
+    if (streq(scenario, "virtio") || streq(scenario, "virtio-hostile")) {
+        virtio_scenario(streq(scenario, "virtio-hostile"));
         return;
     }
     if (streq(scenario, "halt")) {

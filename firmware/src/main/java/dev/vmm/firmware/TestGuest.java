@@ -17,6 +17,7 @@ public final class TestGuest {
     public static final int EXIT_APIC_MISMATCH = 0x11;
     public static final int EXIT_BAD_SCENARIO = 0x12;
     public static final int EXIT_FWAIT_RAN = 0x13;
+    public static final int EXIT_VIRTIO_FAILED = 0x14;
     private static final String RESOURCE = "test-guest.bin";
 
     private TestGuest() {}

@@ -6,7 +6,9 @@ import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.Hex;
 import dev.vmm.sev.SevMode;
 import dev.vmm.sev.psp.PspKind;
+import dev.vmm.app.config.DiskConfig;
 import dev.vmm.app.config.FwCfgEntry;
+import dev.vmm.app.config.RngConfig;
 import dev.vmm.app.config.Sizes;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.app.machine.Console;
@@ -52,6 +54,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--fw-cfg", paramLabel = "name=NAME,string=TEXT|file=PATH",
             description = "Add a fw_cfg file for the guest, as QEMU's -fw_cfg (repeatable).")
     List<String> fwCfg = new ArrayList<>();
+
+    @Option(names = "--disk", paramLabel = "path=FILE[,readonly=on]",
+            description = "A virtio-blk disk on a raw image file (repeatable).")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--rng", description = "A virtio-rng device (bytes from the host's getrandom).")
+    boolean rng;
 
     @Option(names = "--hugepages", description = "Back guest RAM with hugetlbfs 2 MiB pages.")
     boolean hugepages;
@@ -105,6 +114,7 @@ public final class RunCommand implements Callable<Integer> {
                 .memory(Sizes.parseMemory("--memory", memory)).hugepages(hugepages).cpus(cpus)
                 .serial(CharDevice.parse("serial", serial)).debugcon(CharDevice.parse("debugcon", debugcon))
                 .fwCfg(fwCfg.stream().map(FwCfgEntry::parse).toList()).kvmDevice(kvmDevice)
+                .disks(disks.stream().map(DiskConfig::parse).toList()).rng(rng ? new RngConfig(null) : null)
                 .emulationAssist(!noEmulationAssist).confidential(confidentialConfig()).build().validate();
         Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);
         StopReason reason;

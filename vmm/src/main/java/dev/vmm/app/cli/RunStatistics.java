@@ -31,6 +31,10 @@ final class RunStatistics {
                 }
             }
             System.err.println("vmm: exits: " + j);
+            for (var f : machine.virtio()) {
+                System.err.printf("vmm: %s: status 0x%x, %d MSI-X interrupts, %d notifications by MMIO exit, %d ring "
+                        + "violations%n", f.name(), f.status(), f.interruptsDelivered(), f.doorbellExits(), f.violations());
+            }
         }
     }
 }

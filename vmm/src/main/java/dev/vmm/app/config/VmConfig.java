@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memory, CharDevice serial,
                        CharDevice debugcon, @JsonProperty("fw_cfg") List<FwCfgEntry> fwCfg, List<DiskConfig> disks,
-                       List<NetConfig> nets, PlatformConfig platform, ConfidentialConfig confidential) {
+                       List<NetConfig> nets, RngConfig rng, PlatformConfig platform, ConfidentialConfig confidential) {
     /** Lists left out (of a JSON document, say) are empty. */
     public VmConfig {
         fwCfg = fwCfg == null ? List.of() : List.copyOf(fwCfg);
@@ -45,11 +45,14 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
         for (int i = 0; i < fwCfg.size(); i++) {
             fwCfg.get(i).validate("fw_cfg[" + i + "]");
         }
-        // The records exist so that the config, the API and the devices share one schema; the devices
-        // themselves are not built yet, and a VM must not start without the disk it was given.
-        if (!disks.isEmpty()) {
-            throw new ConfigException("disks", "this VMM has no virtio-blk device yet");
+        for (int i = 0; i < disks.size(); i++) {
+            disks.get(i).validate("disks[" + i + "]");
         }
+        if (rng != null) {
+            rng.validate("rng");
+        }
+        // The record exists so that the config, the API and the devices share one schema; the device
+        // is not built yet, and a VM must not start without the network it was given.
         if (!nets.isEmpty()) {
             throw new ConfigException("nets", "this VMM has no virtio-net device yet");
         }
@@ -78,6 +81,7 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
         private List<FwCfgEntry> fwCfg = new ArrayList<>();
         private List<DiskConfig> disks = new ArrayList<>();
         private List<NetConfig> nets = new ArrayList<>();
+        private RngConfig rng;
         private Path kvmDevice = PlatformConfig.DEFAULT_KVM_DEVICE;
         private boolean emulationAssist = true;
         private ConfidentialConfig confidential;
@@ -94,6 +98,7 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
             fwCfg = new ArrayList<>(c.fwCfg);
             disks = new ArrayList<>(c.disks);
             nets = new ArrayList<>(c.nets);
+            rng = c.rng;
             kvmDevice = c.platform.kvmDevice();
             emulationAssist = c.platform.emulationAssist();
             confidential = c.confidential;
@@ -165,6 +170,17 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
             return this;
         }
 
+        public Builder disks(List<DiskConfig> d) {
+            disks = new ArrayList<>(d);
+            return this;
+        }
+
+        /** virtio-rng, or null for none. */
+        public Builder rng(RngConfig r) {
+            rng = r;
+            return this;
+        }
+
         public Builder kvmDevice(Path device) {
             kvmDevice = device;
             return this;
@@ -182,7 +198,7 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
 
         public VmConfig build() {
             return new VmConfig(payload, new CpusConfig(cpus), new MemoryConfig(memory, hugepages), serial, debugcon, fwCfg,
-                    disks, nets, new PlatformConfig(kvmDevice, emulationAssist), confidential);
+                    disks, nets, rng, new PlatformConfig(kvmDevice, emulationAssist), confidential);
         }
     }
 }

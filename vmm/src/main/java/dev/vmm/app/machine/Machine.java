@@ -1,5 +1,7 @@
 package dev.vmm.app.machine;
 
+import dev.vmm.devices.virtio.pci.VirtioPciFunction;
+import java.util.List;
 import dev.vmm.core.assist.EmulationAssist;
 import dev.vmm.core.vcpu.StopReason;
 import java.util.Optional;
@@ -19,8 +21,11 @@ public final class Machine implements StopRequester, AutoCloseable {
     private final Bus mmio;
     private final EmulationAssist assist;
     private final Closer resources;
+    private final List<VirtioPciFunction> virtio;
 
-    Machine(VcpuSet vcpus, GuestMemory memory, Bus pio, Bus mmio, EmulationAssist assist, Closer resources) {
+    Machine(VcpuSet vcpus, GuestMemory memory, Bus pio, Bus mmio, EmulationAssist assist, Closer resources,
+            List<VirtioPciFunction> virtio) {
+        this.virtio = List.copyOf(virtio);
         this.vcpus = vcpus;
         this.memory = memory;
         this.pio = pio;
@@ -58,6 +63,11 @@ public final class Machine implements StopRequester, AutoCloseable {
 
     public Bus mmioBus() {
         return mmio;
+    }
+
+    /** The virtio functions on the PCI bus, for their counters. */
+    public List<VirtioPciFunction> virtio() {
+        return virtio;
     }
 
     public VcpuSet vcpus() {

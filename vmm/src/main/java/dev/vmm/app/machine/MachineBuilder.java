@@ -1,11 +1,18 @@
 package dev.vmm.app.machine;
 
 import dev.vmm.app.confidential.LaunchLogFile;
+import dev.vmm.app.config.DiskConfig;
 import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.Payload;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.app.devicemanager.DeviceResources;
+import dev.vmm.app.devicemanager.InterruptWiring;
+import dev.vmm.app.devicemanager.VirtioPciDevices;
+import dev.vmm.devices.pci.PciHost;
+import dev.vmm.devices.virtio.block.VirtioBlock;
+import dev.vmm.devices.virtio.pci.VirtioPciFunction;
+import dev.vmm.devices.virtio.rng.VirtioRng;
 import dev.vmm.core.VmmException;
 import dev.vmm.core.assist.EmulationAssist;
 import dev.vmm.core.kvm.Kvm;
@@ -25,6 +32,7 @@ import dev.vmm.sev.launch.ConfidentialBoot;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -75,15 +83,17 @@ public final class MachineBuilder {
             run("load the payload", () -> boot.load(memory));
             DeviceResources resources = step("plan device resources", () -> DeviceResources.pc(PcPlatform.PCI32_BASE,
                     PcPlatform.PCI32_END, RamLayout.forSize(config.memory().size()), vm.checkExtension(KvmCap.IRQ_ROUTING)));
-            run("attach devices", () -> PcPlatform.attach(config, payload, console, vm, memory, pio, resources, vcpus,
-                    closer, this::output));
+            PciHost pci = step("attach devices", () -> PcPlatform.attach(config, payload, console, vm, memory, pio, resources,
+                    vcpus, closer, this::output));
+            List<VirtioPciFunction> virtio = config.disks().isEmpty() && config.rng() == null ? List.of()
+                    : step("attach virtio devices", () -> attachVirtio(vm, memory, pci, mmio, resources));
             if (config.payload().firmwareVars() != null) {
                 run("attach the variable store", () -> FlashVars.attach(config.payload().firmwareVars(), payload.firmware().gpa(),
                         vm, mmio, closer));
             }
             run("create vCPUs", () -> createVcpus(kvm, vm, vcpus, boot));
             run("finish the boot", boot::finish);
-            return new Machine(vcpus, memory, pio, mmio, assist, closer);
+            return new Machine(vcpus, memory, pio, mmio, assist, closer, virtio);
         } catch (RuntimeException e) {
             try {
                 closer.close();
@@ -127,6 +137,30 @@ public final class MachineBuilder {
         ram.addTo(builder);
         boot.addRegions(builder, ram);
         return closer.add(builder.build());
+    }
+
+    /**
+     * The virtio devices on the PCI bus. Without external firmware (the test guest, a direct kernel
+     * boot) the VMM assigns their BARs as firmware would; OVMF assigns its own.
+     */
+    private List<VirtioPciFunction> attachVirtio(VmFd vm, GuestMemory memory, PciHost pci, Bus mmio,
+                                                 DeviceResources resources) {
+        boolean assignBars = config.payload().firmware() == null;
+        boolean accessPlatform = config.confidential() != null;
+        var wiring = new InterruptWiring(vm, resources.gsis(), PcPlatform.ROUTES);
+        var devices = closer.add(new VirtioPciDevices(vm, memory, pci, mmio, resources, wiring));
+        for (int i = 0; i < config.disks().size(); i++) {
+            DiskConfig d = config.disks().get(i);
+            try {
+                devices.add(new VirtioBlock("virtio-blk" + i, d.path(), d.readonly()), assignBars, accessPlatform);
+            } catch (IOException e) {
+                throw new ConfigException("disks[" + i + "].path", "cannot open " + d.path() + ": " + e.getMessage());
+            }
+        }
+        if (config.rng() != null) {
+            devices.add(new VirtioRng("virtio-rng0"), assignBars, accessPlatform);
+        }
+        return devices.functions();
     }
 
     private OutputStream output(String field, CharDevice device) {

@@ -59,8 +59,10 @@ class ConfigTest {
                 .hasMessage("payload.firmware_vars: needs payload.firmware (the code image to put above it)");
         assertThatThrownBy(() -> ok.toBuilder().kernel(null, Path.of("i"), null).build().validate())
                 .hasMessage("payload.initrd: needs payload.kernel");
-        assertThatThrownBy(() -> ok.toBuilder().addDisk(new DiskConfig(Path.of("d"), false)).build().validate())
-                .hasMessage("disks: this VMM has no virtio-blk device yet");
+        assertThatThrownBy(() -> ok.toBuilder().addNet(new NetConfig("tap0", null, null)).build().validate())
+                .hasMessage("nets: this VMM has no virtio-net device yet");
+        assertThatThrownBy(() -> ok.toBuilder().rng(new RngConfig("/dev/random")).build().validate())
+                .hasMessage("rng.source: '/dev/random' is not getrandom (the only source)");
     }
 
     @Test

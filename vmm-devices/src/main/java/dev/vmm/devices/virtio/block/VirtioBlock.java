@@ -24,7 +24,7 @@ import java.util.Arrays;
  * a write to a read-only disk or a malformed request gets IOERR or UNSUPP in its status, never a
  * read or write outside the file's sectors. A chain with no room for the status is a ring violation.
  */
-public final class VirtioBlock implements VirtioDevice {
+public final class VirtioBlock implements VirtioDevice, AutoCloseable {
     @CName("VIRTIO_ID_BLOCK") public static final int TYPE = 2;
     public static final int SECTOR_SIZE = 512;
     public static final int QUEUE_SIZE = 256;
@@ -256,6 +256,7 @@ public final class VirtioBlock implements VirtioDevice {
         return S_OK;
     }
 
+    @Override
     public void close() throws IOException {
         file.close();
     }

@@ -73,6 +73,8 @@ public final class VirtioPciFunction implements PciFunction, VirtioQueues, AutoC
     private final int[] maxSizes;
     private final QueueConfig[] queueConfig;
     private volatile Doorbell doorbell = index -> { };
+    /** Notifications that came as MMIO exits: none where the device manager wired ioeventfds. */
+    private final java.util.concurrent.atomic.AtomicLong doorbellExits = new java.util.concurrent.atomic.AtomicLong();
 
     private int deviceFeatureSelect;
     private int driverFeatureSelect;
@@ -210,6 +212,10 @@ public final class VirtioPciFunction implements PciFunction, VirtioQueues, AutoC
         return lastViolation;
     }
 
+    public long doorbellExits() {
+        return doorbellExits.get();
+    }
+
     public synchronized long interruptsDelivered() {
         return msix.delivered();
     }
@@ -283,6 +289,7 @@ public final class VirtioPciFunction implements PciFunction, VirtioQueues, AutoC
 
     private void notifyWrite(long offset) {
         if (offset % NOTIFY_MULTIPLIER == 0 && offset / NOTIFY_MULTIPLIER < maxSizes.length) {
+            doorbellExits.incrementAndGet();
             doorbell.ring((int) (offset / NOTIFY_MULTIPLIER));
         }
     }
@@ -549,7 +556,8 @@ public final class VirtioPciFunction implements PciFunction, VirtioQueues, AutoC
         violations++;
         lastViolation = reason;
         broken = true;
-        LOG.log(System.Logger.Level.WARNING, device.name() + ": " + reason + "; the device needs a reset");
+        LOG.log(System.Logger.Level.WARNING, (reason.startsWith(device.name()) ? "" : device.name() + ": ") + reason
+                + "; the device needs a reset");
         status |= DeviceStatus.NEEDS_RESET;
         if ((status & DeviceStatus.DRIVER_OK) != 0) {
             configInterrupt();
