@@ -3,8 +3,23 @@
  * It says hello, reports how many CPUs the kernel brought online, then powers the machine off (ACPI
  * S5 through the kernel), which ends the VM with status 0; with the argument "reboot" (after "--" on
  * the kernel command line) it restarts the machine instead, which this VMM also ends with status 0.
+ * With "virtio" it first loads the virtio-rng and virtio-blk modules the initramfs carries (compressed,
+ * as Debian ships them: the kernel decompresses), reads /dev/hwrng, reads sector 0 of /dev/vda, writes
+ * sector 1 and fsyncs it.
  */
+#define SYS_read 0
 #define SYS_write 1
+#define SYS_open 2
+#define SYS_close 3
+#define SYS_pread64 17
+#define SYS_pwrite64 18
+#define SYS_nanosleep 35
+#define SYS_fsync 74
+#define SYS_mount 165
+#define SYS_finit_module 313
+#define O_RDONLY 0
+#define O_RDWR 2
+#define MODULE_INIT_COMPRESSED_FILE 4
 #define SYS_sched_getaffinity 204
 #define SYS_reboot 169
 #define SYS_exit 60
@@ -23,6 +38,14 @@ static long syscall4(long n, long a, long b, long c, long d) {
     long r;
     register long r10 __asm__("r10") = d;
     __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+    return r;
+}
+
+static long syscall5(long n, long a, long b, long c, long d, long e) {
+    long r;
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
     return r;
 }
 
@@ -48,6 +71,91 @@ static void number(unsigned long v) {
 /* The kernel starts init with argc, argv and envp on the stack. */
 __asm__(".globl _start\n_start:\n  mov %rsp, %rdi\n  and $-16, %rsp\n  call start\n  hlt\n");
 
+static void hex(const unsigned char *p, int n) {
+    char out[3] = {0, 0, 0};
+    for (int i = 0; i < n; i++) {
+        out[0] = "0123456789abcdef"[p[i] >> 4];
+        out[1] = "0123456789abcdef"[p[i] & 15];
+        say(out);
+    }
+}
+
+static void fail(const char *what, long err) {
+    say("init: ");
+    say(what);
+    say(" failed: errno ");
+    number((unsigned long) -err);
+    say("\n");
+}
+
+/* Opens path, waiting up to about 10 s of guest time for a driver to create it. */
+static long open_waiting(const char *path, long flags) {
+    struct { long sec, nsec; } tenth = {0, 100000000};
+    long fd = -1;
+    for (int i = 0; i < 100 && (fd = syscall3(SYS_open, (long) path, flags, 0)) < 0; i++) {
+        syscall3(SYS_nanosleep, (long) &tenth, 0, 0);
+    }
+    return fd;
+}
+
+static void load(const char *path) {
+    long fd = syscall3(SYS_open, (long) path, O_RDONLY, 0);
+    long r = fd < 0 ? fd : syscall3(SYS_finit_module, fd, (long) "", MODULE_INIT_COMPRESSED_FILE);
+    if (r < 0) {
+        fail(path, r);
+        return;
+    }
+    say("init: loaded ");
+    say(path);
+    say("\n");
+}
+
+static void virtio(void) {
+    long r = syscall5(SYS_mount, (long) "devtmpfs", (long) "/dev", (long) "devtmpfs", 0, 0);
+    if (r < 0 && r != -16) {     /* EBUSY: the kernel mounted it already */
+        fail("mount devtmpfs", r);
+    }
+    load("/virtio-rng.ko.xz");
+    load("/virtio_blk.ko.xz");
+    unsigned char buf[512];
+    long fd = open_waiting("/dev/hwrng", O_RDONLY);
+    long n = fd < 0 ? fd : syscall3(SYS_read, fd, (long) buf, 32);
+    if (n < 0) {
+        fail("/dev/hwrng", n);
+    } else {
+        say("init: hwrng gave ");
+        number((unsigned long) n);
+        say(" bytes: ");
+        hex(buf, (int) n);
+        say("\n");
+        syscall3(SYS_close, fd, 0, 0);
+    }
+    fd = open_waiting("/dev/vda", O_RDWR);
+    n = fd < 0 ? fd : syscall4(SYS_pread64, fd, (long) buf, 512, 0);
+    if (n != 512) {
+        fail("read /dev/vda", n < 0 ? n : -5);
+        return;
+    }
+    say("init: vda sector 0: ");
+    hex(buf, 16);
+    say("\n");
+    const char *text = "written by linux through virtio-blk";
+    for (int i = 0; i < 512; i++) {
+        buf[i] = 0;
+    }
+    for (int i = 0; text[i]; i++) {
+        buf[i] = (unsigned char) text[i];
+    }
+    n = syscall4(SYS_pwrite64, fd, (long) buf, 512, 512);
+    r = n == 512 ? syscall3(SYS_fsync, fd, 0, 0) : n;
+    if (r < 0) {
+        fail("write /dev/vda", r);
+        return;
+    }
+    say("init: vda sector 1 written and flushed\n");
+    syscall3(SYS_close, fd, 0, 0);
+}
+
 static int same(const char *a, const char *b) {
     while (*a && *a == *b) {
         a++;
@@ -59,7 +167,10 @@ static int same(const char *a, const char *b) {
 void start(long *stack) {
     long argc = stack[0];
     char **argv = (char **) (stack + 1);
-    int reboot = argc > 1 && same(argv[1], "reboot");
+    int reboot = 0;
+    for (long i = 1; i < argc; i++) {
+        reboot |= same(argv[i], "reboot");
+    }
     unsigned long mask[16] = {0};
     say("init: hello from the test initramfs\n");
     long bytes = syscall3(SYS_sched_getaffinity, 0, sizeof mask, (long) mask);
@@ -72,6 +183,11 @@ void start(long *stack) {
     say("init: ");
     number(cpus);
     say(" CPUs online\n");
+    for (long i = 1; i < argc; i++) {
+        if (same(argv[i], "virtio")) {
+            virtio();
+        }
+    }
     say(reboot ? "init: restarting\n" : "init: powering off\n");
     syscall4(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
              reboot ? LINUX_REBOOT_CMD_RESTART : LINUX_REBOOT_CMD_POWER_OFF, 0);
