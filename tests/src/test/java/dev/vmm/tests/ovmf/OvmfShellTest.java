@@ -85,6 +85,32 @@ class OvmfShellTest {
         }
     }
 
+    /**
+     * OVMF's VirtioBlkDxe drives the VMM's virtio-blk (BARs assigned by OVMF's PCI bus driver, polled
+     * queues): the shell maps the FAT file system on it and runs the startup.nsh found there.
+     */
+    @Test
+    void virtioBlkDxeSeesTheDiskAndTheShellRunsItsStartupNsh(@TempDir Path dir) throws Exception {
+        Path image = dir.resolve("fat.img");
+        Path script = Files.writeString(dir.resolve("startup.nsh"),
+                "echo startup.nsh ran from the virtio disk\r\nmap -r\r\nreset -s\r\n");
+        run(dir, "mkfs.vfat", "-C", image.toString(), "4096");
+        run(dir, "mcopy", "-i", image.toString(), script.toString(), "::startup.nsh");
+        try (ConsoleSession s = vmmRun(List.of("--firmware", "/usr/share/ovmf/OVMF.fd", "--memory", "512M", "--disk",
+                "path=" + image))) {
+            int at = s.await("startup.nsh ran from the virtio disk", 0, BOOT_SECONDS);
+            assertThat(s.waitFor(300)).as(s.errors()).isZero();
+            // The mapping of the virtio disk at 00:02.0, the first slot the device manager gives.
+            assertThat(s.output().substring(at)).contains("FS0:").contains("Pci(0x2,0x0)");
+        }
+    }
+
+    private static void run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
