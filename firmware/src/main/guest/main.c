@@ -239,13 +239,14 @@ static __attribute__((noreturn)) void virtio_fail(const char *why) {
     exit_vm(EXIT_VIRTIO_FAILED);
 }
 
-struct virtio_dev { uint64_t common, notify, device; uint32_t mult; int type; };
+struct virtio_dev { uint64_t common, notify, device; uint32_t mult; int type; uint16_t queue, notify_off; };
 
 static volatile uint8_t *c8(struct virtio_dev *v, int off) { return (volatile uint8_t *)(v->common + off); }
 static volatile uint16_t *c16(struct virtio_dev *v, int off) { return (volatile uint16_t *)(v->common + off); }
 static volatile uint32_t *c32(struct virtio_dev *v, int off) { return (volatile uint32_t *)(v->common + off); }
 
-static void virtio_setup(struct virtio_dev *v, int slot) {
+/* Brings the device up with one queue, {@code queue}, enabled (virtio-console transmits on queue 1). */
+static void virtio_setup(struct virtio_dev *v, int slot, uint16_t queue) {
     uint64_t bar = (pci_read32(slot, 0x10) & ~0xfu) | (uint64_t)pci_read32(slot, 0x14) << 32;
     v->common = v->notify = v->device = 0;
     for (int at = pci_read8(slot, 0x34); at; at = pci_read8(slot, at + 1)) {
@@ -267,7 +268,9 @@ static void virtio_setup(struct virtio_dev *v, int slot) {
     *c32(v, 8) = 1; *c32(v, 12) = 1;
     *c8(v, 20) = 3 | 8;                               /* FEATURES_OK */
     if (!(*c8(v, 20) & 8)) virtio_fail("FEATURES_OK refused");
-    *c16(v, 22) = 0;                                  /* queue_select */
+    v->queue = queue;
+    *c16(v, 22) = queue;                              /* queue_select */
+    v->notify_off = *c16(v, 30);
     if (*c16(v, 24) < VQ_SIZE) virtio_fail("queue too small");
     *c16(v, 24) = VQ_SIZE;
     *c16(v, 26) = 0xffff;                             /* no MSI-X vector: polled */
@@ -288,7 +291,7 @@ static uint32_t virtio_request(struct virtio_dev *v, uint16_t n) {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     avail[1] = n;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    *(volatile uint16_t *)(v->notify + 0 * v->mult) = 0;
+    *(volatile uint16_t *)(v->notify + (uint64_t)v->notify_off * v->mult) = v->queue;
     uint64_t start = rdtsc();
     while (*used_idx != n) {
         if (*c8(v, 20) & 0x40) return 0xffffffffu;    /* DEVICE_NEEDS_RESET */
@@ -354,6 +357,18 @@ static void virtio_blk(struct virtio_dev *v) {
     puts("virtio-blk: wrote sector 1, flushed\n");
 }
 
+static void virtio_console(struct virtio_dev *v) {
+    struct vq_desc *d = (struct vq_desc *)VQ_DESC;
+    const char *text = "hvc0: hello from the test guest\n";
+    uint32_t n = 0;
+    while (text[n]) { ((char *)VQ_BUF)[n] = text[n]; n++; }
+    d[0] = (struct vq_desc){VQ_BUF, n, 0, 0};
+    virtio_request(v, 1);
+    puts("virtio-console: sent ");
+    putu(n);
+    puts(" bytes\n");
+}
+
 static void virtio_scenario(int hostile) {
     int found = 0;
     for (int slot = 2; slot < 32; slot++) {
@@ -361,7 +376,7 @@ static void virtio_scenario(int hostile) {
         if ((id & 0xffff) != VIRTIO_VENDOR) continue;
         struct virtio_dev v;
         v.type = (int)(id >> 16) - 0x1040;
-        virtio_setup(&v, slot);
+        virtio_setup(&v, slot, v.type == 3 ? 1 : 0);
         found++;
         if (hostile) {
             struct vq_desc *d = (struct vq_desc *)VQ_DESC;
@@ -376,6 +391,8 @@ static void virtio_scenario(int hostile) {
             virtio_rng(&v);
         } else if (v.type == 2) {
             virtio_blk(&v);
+        } else if (v.type == 3) {
+            virtio_console(&v);
         }
     }
     puts("virtio: ");

@@ -36,6 +36,7 @@ final class CProbe {
             #include <linux/virtio_ring.h>
             #include <linux/virtio_pci.h>
             #include <linux/virtio_blk.h>
+            #include <linux/virtio_console.h>
             #include <asm/bootparam.h>
 
             /* Lowest set bit of an object and how many bits are set: where a bitfield lies and how wide it is. */

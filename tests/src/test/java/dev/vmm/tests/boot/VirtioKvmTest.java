@@ -2,6 +2,7 @@ package dev.vmm.tests.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.DiskConfig;
 import dev.vmm.app.config.RngConfig;
 import dev.vmm.app.config.VmConfig;
@@ -31,8 +32,9 @@ class VirtioKvmTest {
         return Files.write(dir.resolve("disk.img"), disk);
     }
 
-    private static VmConfig config(String scenario, Path image, boolean readonly) {
-        return TestVm.scenario(1, scenario).toBuilder().addDisk(new DiskConfig(image, readonly)).rng(new RngConfig(null)).build();
+    private VmConfig config(String scenario, Path image, boolean readonly) {
+        return TestVm.scenario(1, scenario).toBuilder().addDisk(new DiskConfig(image, readonly)).rng(new RngConfig(null))
+                .console(new CharDevice.File(dir.resolve("hvc0.txt"))).build();
     }
 
     @Test
@@ -42,13 +44,14 @@ class VirtioKvmTest {
             assertThat(vm.start().awaitStop()).as(vm.output()).isEqualTo(new StopReason.GuestExit(0));
             assertThat(vm.output()).contains("virtio-blk: 128 sectors, sector 0: 424f4f54534543544f522d4441544121")
                     .contains("virtio-blk: wrote sector 1, flushed").containsPattern("virtio-rng: 64 bytes, \\d+ distinct")
-                    .contains("virtio: 2 devices");
+                    .contains("virtio-console: sent 32 bytes").contains("virtio: 3 devices");
             for (VirtioPciFunction f : vm.machine.virtio()) {
                 assertThat(f.doorbellExits()).as("%s: notifications reach the device by ioeventfd", f.name()).isZero();
                 assertThat(f.violations()).isZero();
                 assertThat(f.status() & DeviceStatus.DRIVER_OK).isNotZero();
             }
         }
+        assertThat(Files.readString(dir.resolve("hvc0.txt"))).isEqualTo("hvc0: hello from the test guest\n");
         byte[] sector1 = Arrays.copyOfRange(Files.readAllBytes(image), 512, 1024);
         assertThat(new String(sector1, StandardCharsets.US_ASCII)).startsWith("written by the vmm test guest\0");
     }
@@ -70,7 +73,8 @@ class VirtioKvmTest {
         byte[] before = Files.readAllBytes(image);
         try (TestVm vm = new TestVm(config("virtio-hostile", image, false))) {
             assertThat(vm.start().awaitStop()).as(vm.output()).isEqualTo(new StopReason.GuestExit(0));
-            assertThat(vm.output()).contains("virtio: device 2 needs reset").contains("virtio: device 4 needs reset");
+            assertThat(vm.output()).contains("virtio: device 2 needs reset").contains("virtio: device 4 needs reset")
+                    .contains("virtio: device 3 needs reset");
             for (VirtioPciFunction f : vm.machine.virtio()) {
                 assertThat(f.violations()).isEqualTo(1);
                 assertThat(f.lastViolation()).contains("0x7fff00000000").contains("outside guest RAM");

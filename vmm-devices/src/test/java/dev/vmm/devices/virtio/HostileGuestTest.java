@@ -50,7 +50,7 @@ class HostileGuestTest {
                     .descriptor(1, DATA, 16, 0, 0).offer(0)));
 
     static Stream<Arguments> devicesAndAttacks() {
-        return Stream.of("virtio-rng", "virtio-blk").flatMap(d -> ATTACKS.stream().map(a -> Arguments.of(d, a)));
+        return Stream.of("virtio-rng", "virtio-blk", "virtio-console").flatMap(d -> ATTACKS.stream().map(a -> Arguments.of(d, a)));
     }
 
     @TempDir Path dir;
@@ -60,17 +60,24 @@ class HostileGuestTest {
     void theDeviceAsksForAResetAndNothingElseHappens(String kind, Attack attack) throws Exception {
         Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
         try (GuestMemory memory = new GuestMemoryBuilder().add("ram", 0, RAM, RegionKind.RAM).build()) {
-            VirtioDevice device = kind.equals("virtio-rng") ? new VirtioRng("rng0") : new VirtioBlock("blk0", image, false);
+            VirtioDevice device = switch (kind) {
+                case "virtio-rng" -> new VirtioRng("rng0");
+                case "virtio-blk" -> new VirtioBlock("blk0", image, false);
+                default -> new dev.vmm.devices.virtio.console.VirtioConsole("console0", new java.io.ByteArrayOutputStream(),
+                        () -> { });
+            };
             TestDriver driver = new TestDriver(device, memory, false);
             driver.enableMsix();
             driver.negotiate(TestDriver.standard(device.features()));
             driver.configVector(0);
-            RingWriter ring = driver.queue(memory, 0, 16, 0x1000, 1);
+            // The queue the device reads from: the console's transmit queue, the others' only one.
+            int q = device.queueMaxSizes().length - 1;
+            RingWriter ring = driver.queue(memory, q, 16, 0x1000, 1);
             driver.driverOk();
             attack.setUp().accept(ring);
             byte[] before = memory.read(GuestAddress.of(0), RAM);
-            driver.kick(0);
-            driver.kick(0);
+            driver.kick(q);
+            driver.kick(q);
             assertThat(driver.status() & DeviceStatus.NEEDS_RESET).isNotZero();
             assertThat(driver.function.violations()).isEqualTo(1);
             assertThat(driver.fired).as("only the configuration interrupt").containsExactly("fee00000:30");

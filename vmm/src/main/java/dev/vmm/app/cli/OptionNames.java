@@ -21,6 +21,7 @@ final class OptionNames {
             Map.entry("fw_cfg", "--fw-cfg"),
             Map.entry("disks", "--disk"),
             Map.entry("rng", "--rng"),
+            Map.entry("console", "--console"),
             Map.entry("rng.source", "--rng"),
             Map.entry("platform.kvm_device", "--kvm-device"),
             Map.entry("platform.emulation_assist", "--no-emulation-assist"),

@@ -62,6 +62,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--rng", description = "A virtio-rng device (bytes from the host's getrandom).")
     boolean rng;
 
+    @Option(names = "--console", paramLabel = "stdio|file:PATH|none", defaultValue = "none",
+            description = "A virtio-console (hvc0): its output on stdout or in a file (default: ${DEFAULT-VALUE}); with "
+                    + "stdio and --serial other than stdio, stdin goes to it.")
+    String console;
+
     @Option(names = "--hugepages", description = "Back guest RAM with hugetlbfs 2 MiB pages.")
     boolean hugepages;
 
@@ -115,6 +120,7 @@ public final class RunCommand implements Callable<Integer> {
                 .serial(CharDevice.parse("serial", serial)).debugcon(CharDevice.parse("debugcon", debugcon))
                 .fwCfg(fwCfg.stream().map(FwCfgEntry::parse).toList()).kvmDevice(kvmDevice)
                 .disks(disks.stream().map(DiskConfig::parse).toList()).rng(rng ? new RngConfig(null) : null)
+                .console(console.equals("none") ? null : CharDevice.parse("console", console))
                 .emulationAssist(!noEmulationAssist).confidential(confidentialConfig()).build().validate();
         Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);
         StopReason reason;

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memory, CharDevice serial,
                        CharDevice debugcon, @JsonProperty("fw_cfg") List<FwCfgEntry> fwCfg, List<DiskConfig> disks,
-                       List<NetConfig> nets, RngConfig rng, PlatformConfig platform, ConfidentialConfig confidential) {
+                       List<NetConfig> nets, RngConfig rng, CharDevice console, PlatformConfig platform, ConfidentialConfig confidential) {
     /** Lists left out (of a JSON document, say) are empty. */
     public VmConfig {
         fwCfg = fwCfg == null ? List.of() : List.copyOf(fwCfg);
@@ -82,6 +82,7 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
         private List<DiskConfig> disks = new ArrayList<>();
         private List<NetConfig> nets = new ArrayList<>();
         private RngConfig rng;
+        private CharDevice console;
         private Path kvmDevice = PlatformConfig.DEFAULT_KVM_DEVICE;
         private boolean emulationAssist = true;
         private ConfidentialConfig confidential;
@@ -99,6 +100,7 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
             disks = new ArrayList<>(c.disks);
             nets = new ArrayList<>(c.nets);
             rng = c.rng;
+            console = c.console;
             kvmDevice = c.platform.kvmDevice();
             emulationAssist = c.platform.emulationAssist();
             confidential = c.confidential;
@@ -181,6 +183,12 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
             return this;
         }
 
+        /** virtio-console (hvc0), or null for none. */
+        public Builder console(CharDevice c) {
+            console = c;
+            return this;
+        }
+
         public Builder kvmDevice(Path device) {
             kvmDevice = device;
             return this;
@@ -198,7 +206,7 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
 
         public VmConfig build() {
             return new VmConfig(payload, new CpusConfig(cpus), new MemoryConfig(memory, hugepages), serial, debugcon, fwCfg,
-                    disks, nets, rng, new PlatformConfig(kvmDevice, emulationAssist), confidential);
+                    disks, nets, rng, console, new PlatformConfig(kvmDevice, emulationAssist), confidential);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.vmm.app.devicemanager.InterruptWiring;
 import dev.vmm.app.devicemanager.VirtioPciDevices;
 import dev.vmm.devices.pci.PciHost;
 import dev.vmm.devices.virtio.block.VirtioBlock;
+import dev.vmm.devices.virtio.console.VirtioConsole;
 import dev.vmm.devices.virtio.pci.VirtioPciFunction;
 import dev.vmm.devices.virtio.rng.VirtioRng;
 import dev.vmm.core.VmmException;
@@ -33,6 +34,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -85,8 +87,9 @@ public final class MachineBuilder {
                     PcPlatform.PCI32_END, RamLayout.forSize(config.memory().size()), vm.checkExtension(KvmCap.IRQ_ROUTING)));
             PciHost pci = step("attach devices", () -> PcPlatform.attach(config, payload, console, vm, memory, pio, resources,
                     vcpus, closer, this::output));
-            List<VirtioPciFunction> virtio = config.disks().isEmpty() && config.rng() == null ? List.of()
-                    : step("attach virtio devices", () -> attachVirtio(vm, memory, pci, mmio, resources));
+            List<VirtioPciFunction> virtio = config.disks().isEmpty() && config.rng() == null && config.console() == null
+                    ? List.of()
+                    : step("attach virtio devices", () -> attachVirtio(vm, memory, pci, mmio, resources, vcpus));
             if (config.payload().firmwareVars() != null) {
                 run("attach the variable store", () -> FlashVars.attach(config.payload().firmwareVars(), payload.firmware().gpa(),
                         vm, mmio, closer));
@@ -144,7 +147,7 @@ public final class MachineBuilder {
      * boot) the VMM assigns their BARs as firmware would; OVMF assigns its own.
      */
     private List<VirtioPciFunction> attachVirtio(VmFd vm, GuestMemory memory, PciHost pci, Bus mmio,
-                                                 DeviceResources resources) {
+                                                 DeviceResources resources, VcpuSet vcpus) {
         boolean assignBars = config.payload().firmware() == null;
         boolean accessPlatform = config.confidential() != null;
         var wiring = new InterruptWiring(vm, resources.gsis(), PcPlatform.ROUTES);
@@ -159,6 +162,17 @@ public final class MachineBuilder {
         }
         if (config.rng() != null) {
             devices.add(new VirtioRng("virtio-rng0"), assignBars, accessPlatform);
+        }
+        if (config.console() != null) {
+            var function = new AtomicReference<VirtioPciFunction>();
+            var console = new VirtioConsole("virtio-console0", output("console", config.console()),
+                    () -> { var f = function.get(); if (f != null) f.wake(0); });
+            function.set(devices.add(console, assignBars, accessPlatform));
+            // stdin is the console's only where the serial port does not have it already.
+            if (config.console() instanceof CharDevice.Stdio && !(config.serial() instanceof CharDevice.Stdio)
+                    && this.console.in() != null) {
+                closer.add(SerialInput.start(this.console.in(), console::input, false, vcpus));
+            }
         }
         return devices.functions();
     }

@@ -19,12 +19,22 @@ final class SerialInput implements AutoCloseable {
         this.thread = thread;
     }
 
+    /** Where the bytes go: a UART's receiver, a virtio console. */
+    @FunctionalInterface
+    interface Receiver {
+        void receive(byte[] data, int length) throws InterruptedException;
+    }
+
     static SerialInput start(InputStream in, Serial16550 uart, boolean escapes, StopRequester stopper) {
+        return start(in, uart::receive, escapes, stopper);
+    }
+
+    static SerialInput start(InputStream in, Receiver uart, boolean escapes, StopRequester stopper) {
         Thread t = Thread.ofPlatform().daemon().name("serial-input").start(() -> pump(in, uart, escapes, stopper));
         return new SerialInput(t);
     }
 
-    private static void pump(InputStream in, Serial16550 uart, boolean escapes, StopRequester stopper) {
+    private static void pump(InputStream in, Receiver uart, boolean escapes, StopRequester stopper) {
         byte[] buf = new byte[256];
         byte[] out = new byte[256];
         boolean escaped = false;

@@ -190,6 +190,13 @@ public final class VirtioPciFunction implements PciFunction, VirtioQueues, AutoC
         doorbell = d;
     }
 
+    /** Asks the I/O thread to process queue {@code index}, as a notification would (host-side input). */
+    public void wake(int index) {
+        if (index >= 0 && index < maxSizes.length) {
+            doorbell.ring(index);
+        }
+    }
+
     /** The BAR offset of queue {@code index}'s notification register. */
     public static long notifyOffset(int index) {
         return NOTIFY_OFFSET + (long) index * NOTIFY_MULTIPLIER;
