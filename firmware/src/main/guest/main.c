@@ -211,9 +211,9 @@ static int starts_with(const char *s, const char *prefix) {
  */
 #define VIRTIO_VENDOR   0x1af4
 #define VQ_SIZE         8
-#define VQ_DESC         0x400000UL
-#define VQ_AVAIL        0x401000UL
-#define VQ_USED         0x402000UL
+/* Queue q's rings: descriptors at VQ_BASE(q), available ring 4 KiB on, used ring 8 KiB on. */
+#define VQ_BASE(q)      (0x400000UL + (uint64_t)(q) * 0x4000)
+#define VQ_DESC         VQ_BASE(0)
 #define VQ_BUF          0x410000UL
 #define VIRTIO_TIMEOUT  20000000000ULL
 
@@ -239,16 +239,17 @@ static __attribute__((noreturn)) void virtio_fail(const char *why) {
     exit_vm(EXIT_VIRTIO_FAILED);
 }
 
-struct virtio_dev { uint64_t common, notify, device; uint32_t mult; int type; uint16_t queue, notify_off; };
+struct virtio_dev { uint64_t common, notify, device; uint32_t mult; int type; uint16_t notify_off[2]; uint16_t used[2]; };
 
 static volatile uint8_t *c8(struct virtio_dev *v, int off) { return (volatile uint8_t *)(v->common + off); }
 static volatile uint16_t *c16(struct virtio_dev *v, int off) { return (volatile uint16_t *)(v->common + off); }
 static volatile uint32_t *c32(struct virtio_dev *v, int off) { return (volatile uint32_t *)(v->common + off); }
 
-/* Brings the device up with one queue, {@code queue}, enabled (virtio-console transmits on queue 1). */
-static void virtio_setup(struct virtio_dev *v, int slot, uint16_t queue) {
+/* Reset, then ACKNOWLEDGE, DRIVER, VERSION_1 only, FEATURES_OK. */
+static void virtio_setup(struct virtio_dev *v, int slot) {
     uint64_t bar = (pci_read32(slot, 0x10) & ~0xfu) | (uint64_t)pci_read32(slot, 0x14) << 32;
     v->common = v->notify = v->device = 0;
+    v->used[0] = v->used[1] = 0;
     for (int at = pci_read8(slot, 0x34); at; at = pci_read8(slot, at + 1)) {
         if (pci_read8(slot, at) != 0x09) continue;
         uint64_t where = bar + pci_read32(slot, at + 8);
@@ -268,45 +269,63 @@ static void virtio_setup(struct virtio_dev *v, int slot, uint16_t queue) {
     *c32(v, 8) = 1; *c32(v, 12) = 1;
     *c8(v, 20) = 3 | 8;                               /* FEATURES_OK */
     if (!(*c8(v, 20) & 8)) virtio_fail("FEATURES_OK refused");
-    v->queue = queue;
-    *c16(v, 22) = queue;                              /* queue_select */
-    v->notify_off = *c16(v, 30);
+}
+
+/* Queue q (0 or 1) with VQ_SIZE entries at VQ_BASE(q), polled: no MSI-X vector. */
+static void virtio_queue(struct virtio_dev *v, uint16_t q) {
+    *c16(v, 22) = q;                                  /* queue_select */
     if (*c16(v, 24) < VQ_SIZE) virtio_fail("queue too small");
+    v->notify_off[q] = *c16(v, 30);
     *c16(v, 24) = VQ_SIZE;
-    *c16(v, 26) = 0xffff;                             /* no MSI-X vector: polled */
-    *c32(v, 32) = (uint32_t)VQ_DESC; *c32(v, 36) = 0;
-    *c32(v, 40) = (uint32_t)VQ_AVAIL; *c32(v, 44) = 0;
-    *c32(v, 48) = (uint32_t)VQ_USED; *c32(v, 52) = 0;
+    *c16(v, 26) = 0xffff;
+    memset((void *)VQ_BASE(q), 0, 0x3000);
+    *c32(v, 32) = (uint32_t)VQ_BASE(q); *c32(v, 36) = 0;
+    *c32(v, 40) = (uint32_t)(VQ_BASE(q) + 0x1000); *c32(v, 44) = 0;
+    *c32(v, 48) = (uint32_t)(VQ_BASE(q) + 0x2000); *c32(v, 52) = 0;
     *c16(v, 28) = 1;                                  /* queue_enable */
-    memset((void *)VQ_DESC, 0, 0x3000);
+}
+
+static void virtio_start(struct virtio_dev *v) {
     *c8(v, 20) = 3 | 8 | 4;                           /* DRIVER_OK */
 }
 
-/* Offers the chain at head 0 as the n-th request (n from 1) and waits until the device used it. */
-static uint32_t virtio_request(struct virtio_dev *v, uint16_t n) {
-    volatile uint16_t *avail = (volatile uint16_t *)VQ_AVAIL;
-    volatile uint16_t *used_idx = (volatile uint16_t *)(VQ_USED + 2);
-    volatile uint32_t *used_ring = (volatile uint32_t *)(VQ_USED + 4);
+static struct vq_desc *virtio_desc(uint16_t q) { return (struct vq_desc *)VQ_BASE(q); }
+
+/* Offers the chain at head 0 of queue q (without waiting); returns the request's number. */
+static uint16_t virtio_offer(struct virtio_dev *v, uint16_t q) {
+    volatile uint16_t *avail = (volatile uint16_t *)(VQ_BASE(q) + 0x1000);
+    uint16_t n = (uint16_t)(avail[1] + 1);
     avail[2 + (n - 1) % VQ_SIZE] = 0;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     avail[1] = n;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    *(volatile uint16_t *)(v->notify + (uint64_t)v->notify_off * v->mult) = v->queue;
+    *(volatile uint16_t *)(v->notify + (uint64_t)v->notify_off[q] * v->mult) = q;
+    return n;
+}
+
+/* Waits until queue q's used index reaches n; returns the used length, or ~0 on DEVICE_NEEDS_RESET. */
+static uint32_t virtio_wait(struct virtio_dev *v, uint16_t q, uint16_t n) {
+    volatile uint16_t *used_idx = (volatile uint16_t *)(VQ_BASE(q) + 0x2000 + 2);
+    volatile uint32_t *used_ring = (volatile uint32_t *)(VQ_BASE(q) + 0x2000 + 4);
     uint64_t start = rdtsc();
     while (*used_idx != n) {
         if (*c8(v, 20) & 0x40) return 0xffffffffu;    /* DEVICE_NEEDS_RESET */
         if (rdtsc() - start > VIRTIO_TIMEOUT) virtio_fail("request timed out");
         pause();
     }
-    return used_ring[2 * ((n - 1) % VQ_SIZE) + 1];    /* the used length */
+    return used_ring[2 * ((n - 1) % VQ_SIZE) + 1];
+}
+
+static uint32_t virtio_request(struct virtio_dev *v, uint16_t q) {
+    return virtio_wait(v, q, virtio_offer(v, q));
 }
 
 static void virtio_rng(struct virtio_dev *v) {
-    struct vq_desc *d = (struct vq_desc *)VQ_DESC;
+    struct vq_desc *d = virtio_desc(0);
     uint8_t *buf = (uint8_t *)VQ_BUF;
     memset(buf, 0, 64);
     d[0] = (struct vq_desc){VQ_BUF, 64, 2, 0};
-    uint32_t len = virtio_request(v, 1);
+    uint32_t len = virtio_request(v, 0);
     int distinct = 0;
     for (int i = 0; i < 64; i++) {
         int seen = 0;
@@ -321,9 +340,8 @@ static void virtio_rng(struct virtio_dev *v) {
     if (len != 64 || distinct < 16) virtio_fail("virtio-rng gave too little");
 }
 
-static uint8_t virtio_blk_request(struct virtio_dev *v, uint16_t n, uint32_t type, uint64_t sector, int data_len,
-                                  int device_writes) {
-    struct vq_desc *d = (struct vq_desc *)VQ_DESC;
+static uint8_t virtio_blk_request(struct virtio_dev *v, uint32_t type, uint64_t sector, int data_len, int device_writes) {
+    struct vq_desc *d = virtio_desc(0);
     uint32_t *hdr = (uint32_t *)(VQ_BUF + 0x1000);
     volatile uint8_t *status = (volatile uint8_t *)(VQ_BUF + 0x3000);
     hdr[0] = type; hdr[1] = 0;
@@ -336,14 +354,14 @@ static uint8_t virtio_blk_request(struct virtio_dev *v, uint16_t n, uint32_t typ
         d[0].next = 2;
     }
     d[2] = (struct vq_desc){VQ_BUF + 0x3000, 1, 2, 0};
-    virtio_request(v, n);
+    virtio_request(v, 0);
     return *status;
 }
 
 static void virtio_blk(struct virtio_dev *v) {
     uint8_t *data = (uint8_t *)(VQ_BUF + 0x2000);
     uint32_t capacity_lo = *(volatile uint32_t *)v->device;
-    if (virtio_blk_request(v, 1, 0, 0, 512, 1) != 0) virtio_fail("virtio-blk read failed");
+    if (virtio_blk_request(v, 0, 0, 512, 1) != 0) virtio_fail("virtio-blk read failed");
     puts("virtio-blk: ");
     putu(capacity_lo);
     puts(" sectors, sector 0: ");
@@ -352,13 +370,13 @@ static void virtio_blk(struct virtio_dev *v) {
     const char *text = "written by the vmm test guest";
     memset(data, 0, 512);
     for (int i = 0; text[i]; i++) data[i] = (uint8_t)text[i];
-    if (virtio_blk_request(v, 2, 1, 1, 512, 0) != 0) virtio_fail("virtio-blk write failed");
-    if (virtio_blk_request(v, 3, 4, 0, 0, 0) != 0) virtio_fail("virtio-blk flush failed");
+    if (virtio_blk_request(v, 1, 1, 512, 0) != 0) virtio_fail("virtio-blk write failed");
+    if (virtio_blk_request(v, 4, 0, 0, 0) != 0) virtio_fail("virtio-blk flush failed");
     puts("virtio-blk: wrote sector 1, flushed\n");
 }
 
 static void virtio_console(struct virtio_dev *v) {
-    struct vq_desc *d = (struct vq_desc *)VQ_DESC;
+    struct vq_desc *d = virtio_desc(1);
     const char *text = "hvc0: hello from the test guest\n";
     uint32_t n = 0;
     while (text[n]) { ((char *)VQ_BUF)[n] = text[n]; n++; }
@@ -369,6 +387,30 @@ static void virtio_console(struct virtio_dev *v) {
     puts(" bytes\n");
 }
 
+/* virtio-net: one frame out on the transmit queue, the peer's answer in on the receive queue. */
+static void virtio_net(struct virtio_dev *v) {
+    const char *ping = "ping from the vmm test guest";
+    uint8_t *tx = (uint8_t *)(VQ_BUF + 0x4000), *rx = (uint8_t *)(VQ_BUF + 0x8000);
+    memset(tx, 0, 12 + 64);
+    memset(rx, 0, 12 + 1514);
+    for (int i = 0; i < 6; i++) tx[12 + i] = 0xff;                       /* broadcast */
+    for (int i = 0; i < 6; i++) tx[12 + 6 + i] = *(volatile uint8_t *)(v->device + i);
+    tx[12 + 12] = 0x88; tx[12 + 13] = 0xb5;                             /* local experimental ethertype */
+    for (int i = 0; ping[i]; i++) tx[12 + 14 + i] = (uint8_t)ping[i];
+    virtio_desc(0)[0] = (struct vq_desc){VQ_BUF + 0x8000, 12 + 1514, 2, 0};
+    uint16_t r = virtio_offer(v, 0);
+    virtio_desc(1)[0] = (struct vq_desc){VQ_BUF + 0x4000, 12 + 64, 0, 0};
+    virtio_request(v, 1);
+    uint32_t len = virtio_wait(v, 0, r);
+    puts("virtio-net: mac ");
+    for (int i = 0; i < 6; i++) puthex8(tx[12 + 6 + i]);
+    puts(", received ");
+    putu(len > 12 ? len - 12 : 0);
+    puts(" bytes: ");
+    for (uint32_t i = 12 + 14; i < len && rx[i]; i++) putc((char)rx[i]);
+    putc('\n');
+}
+
 static void virtio_scenario(int hostile) {
     int found = 0;
     for (int slot = 2; slot < 32; slot++) {
@@ -376,12 +418,15 @@ static void virtio_scenario(int hostile) {
         if ((id & 0xffff) != VIRTIO_VENDOR) continue;
         struct virtio_dev v;
         v.type = (int)(id >> 16) - 0x1040;
-        virtio_setup(&v, slot, v.type == 3 ? 1 : 0);
+        virtio_setup(&v, slot);
+        virtio_queue(&v, v.type == 3 ? 1 : 0);
+        if (v.type == 1) virtio_queue(&v, 1);
+        virtio_start(&v);
         found++;
         if (hostile) {
-            struct vq_desc *d = (struct vq_desc *)VQ_DESC;
-            d[0] = (struct vq_desc){0x7fff00000000UL, 4096, 2, 0};    /* far outside guest RAM */
-            if (virtio_request(&v, 1) != 0xffffffffu) virtio_fail("the device took a buffer outside RAM");
+            uint16_t q = v.type == 3 || v.type == 1 ? 1 : 0;                  /* a queue the device reads */
+            virtio_desc(q)[0] = (struct vq_desc){0x7fff00000000UL, 4096, (uint16_t)(q ? 0 : 2), 0};
+            if (virtio_request(&v, q) != 0xffffffffu) virtio_fail("the device took a buffer outside RAM");
             puts("virtio: device ");
             putu((uint64_t)v.type);
             puts(" needs reset\n");
@@ -393,6 +438,8 @@ static void virtio_scenario(int hostile) {
             virtio_blk(&v);
         } else if (v.type == 3) {
             virtio_console(&v);
+        } else if (v.type == 1) {
+            virtio_net(&v);
         }
     }
     puts("virtio: ");

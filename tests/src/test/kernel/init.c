@@ -5,7 +5,7 @@
  * the kernel command line) it restarts the machine instead, which this VMM also ends with status 0.
  * With "virtio" it first loads the virtio-rng and virtio-blk modules the initramfs carries (compressed,
  * as Debian ships them: the kernel decompresses), reads /dev/hwrng, reads sector 0 of /dev/vda, writes
- * sector 1 and fsyncs it.
+ * sector 1 and fsyncs it, and writes a line to /dev/hvc0 (virtio-console, built in).
  */
 #define SYS_read 0
 #define SYS_write 1
@@ -153,6 +153,15 @@ static void virtio(void) {
         return;
     }
     say("init: vda sector 1 written and flushed\n");
+    syscall3(SYS_close, fd, 0, 0);
+    const char *hello = "hvc0: hello from linux\n";
+    fd = open_waiting("/dev/hvc0", O_RDWR);
+    n = fd < 0 ? fd : syscall3(SYS_write, fd, (long) hello, 23);
+    if (n != 23) {
+        fail("write /dev/hvc0", n < 0 ? n : -5);
+        return;
+    }
+    say("init: wrote to hvc0\n");
     syscall3(SYS_close, fd, 0, 0);
 }
 

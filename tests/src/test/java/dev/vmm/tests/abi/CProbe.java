@@ -37,6 +37,11 @@ final class CProbe {
             #include <linux/virtio_pci.h>
             #include <linux/virtio_blk.h>
             #include <linux/virtio_console.h>
+            #include <linux/virtio_net.h>
+            #include <sys/socket.h>
+            #include <sys/un.h>
+            #include <linux/if.h>
+            #include <linux/if_tun.h>
             #include <asm/bootparam.h>
 
             /* Lowest set bit of an object and how many bits are set: where a bitfield lies and how wide it is. */

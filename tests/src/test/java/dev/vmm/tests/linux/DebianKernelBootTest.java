@@ -121,7 +121,7 @@ class DebianKernelBootTest {
     }
 
     @Test
-    void linuxsOwnVirtioDriversReadTheRngAndReadWriteAndFlushTheDisk(@TempDir Path dir) throws Exception {
+    void linuxsOwnVirtioDriversUseTheRngTheDiskAndTheConsole(@TempDir Path dir) throws Exception {
         byte[] disk = new byte[1 << 20];
         byte[] head = "BOOTSECTOR-DATA!".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(head, 0, disk, 0, head.length);
@@ -131,16 +131,18 @@ class DebianKernelBootTest {
                 .file("virtio_blk.ko.xz", module("drivers/block/virtio_blk.ko.xz"), 0644).toBytes());
         try (ConsoleSession s = vmm(List.of("--kernel", linux.resolve("vmlinux").toString(), "--initrd", initrd.toString(),
                 "--append", SoftwareKvmCmdline.forThisHost("console=ttyS0") + " -- virtio", "--cpus", "2", "--memory", "512M",
-                "--rng", "--disk", "path=" + image, "-v"))) {
+                "--rng", "--disk", "path=" + image, "--console", "file:" + dir.resolve("hvc0.txt"), "-v"))) {
             int at = s.await("init: hello from the test initramfs", 0, BOOT_SECONDS);
             at = s.await("init: hwrng gave 32 bytes", at, 600);
             at = s.await("init: vda sector 0: 424f4f54534543544f522d4441544121", at, 600);
-            s.await("init: vda sector 1 written and flushed", at, 600);
+            at = s.await("init: vda sector 1 written and flushed", at, 600);
+            s.await("init: wrote to hvc0", at, 600);
             assertThat(s.waitFor(600)).as(s.errors()).isZero();
             assertThat(s.output()).contains("virtio_blk virtio").contains("[vda] 2048 512-byte logical blocks");
             assertThat(s.errors()).contains("virtio-blk0: status 0xf").contains("0 ring violations")
                     .containsPattern("virtio-rng0: status 0xf, [1-9]\\d* MSI-X interrupts");
         }
+        assertThat(Files.readString(dir.resolve("hvc0.txt"))).isEqualTo("hvc0: hello from linux\n");
         String sector1 = new String(Files.readAllBytes(image), 512, 64, StandardCharsets.US_ASCII);
         assertThat(sector1).startsWith("written by linux through virtio-blk");
     }

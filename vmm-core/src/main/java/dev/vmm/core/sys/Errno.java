@@ -27,7 +27,9 @@ public final class Errno {
     @CName("EINVAL") public static final int EINVAL = 22;
     @CName("ENOTTY") public static final int ENOTTY = 25;
     @CName("ENOSPC") public static final int ENOSPC = 28;
+    @CName("ENAMETOOLONG") public static final int ENAMETOOLONG = 36;
     @CName("EOPNOTSUPP") public static final int EOPNOTSUPP = 95;
+    @CName("ECONNREFUSED") public static final int ECONNREFUSED = 111;
     /**
      * The kernel-internal ENOTSUPP of include/linux/errno.h, which some drivers leak to user space (the
      * ccp driver's GET_ID on SEV firmware below API 0.16). No UAPI header and no libc knows it.

@@ -50,7 +50,7 @@ class HostileGuestTest {
                     .descriptor(1, DATA, 16, 0, 0).offer(0)));
 
     static Stream<Arguments> devicesAndAttacks() {
-        return Stream.of("virtio-rng", "virtio-blk", "virtio-console").flatMap(d -> ATTACKS.stream().map(a -> Arguments.of(d, a)));
+        return Stream.of("virtio-rng", "virtio-blk", "virtio-console", "virtio-net").flatMap(d -> ATTACKS.stream().map(a -> Arguments.of(d, a)));
     }
 
     @TempDir Path dir;
@@ -63,6 +63,8 @@ class HostileGuestTest {
             VirtioDevice device = switch (kind) {
                 case "virtio-rng" -> new VirtioRng("rng0");
                 case "virtio-blk" -> new VirtioBlock("blk0", image, false);
+                case "virtio-net" -> new dev.vmm.devices.virtio.net.VirtioNet("net0", new byte[6],
+                        new dev.vmm.devices.virtio.net.VirtioNetTest.Wire());
                 default -> new dev.vmm.devices.virtio.console.VirtioConsole("console0", new java.io.ByteArrayOutputStream(),
                         () -> { });
             };
@@ -70,7 +72,7 @@ class HostileGuestTest {
             driver.enableMsix();
             driver.negotiate(TestDriver.standard(device.features()));
             driver.configVector(0);
-            // The queue the device reads from: the console's transmit queue, the others' only one.
+            // The queue the device reads from: the transmit queue of the console and the network, the others' only one.
             int q = device.queueMaxSizes().length - 1;
             RingWriter ring = driver.queue(memory, q, 16, 0x1000, 1);
             driver.driverOk();

@@ -20,6 +20,7 @@ final class OptionNames {
             Map.entry("debugcon", "--debugcon"),
             Map.entry("fw_cfg", "--fw-cfg"),
             Map.entry("disks", "--disk"),
+            Map.entry("nets", "--net"),
             Map.entry("rng", "--rng"),
             Map.entry("console", "--console"),
             Map.entry("rng.source", "--rng"),

@@ -8,6 +8,7 @@ import dev.vmm.sev.SevMode;
 import dev.vmm.sev.psp.PspKind;
 import dev.vmm.app.config.DiskConfig;
 import dev.vmm.app.config.FwCfgEntry;
+import dev.vmm.app.config.NetConfig;
 import dev.vmm.app.config.RngConfig;
 import dev.vmm.app.config.Sizes;
 import dev.vmm.app.config.VmConfig;
@@ -58,6 +59,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "path=FILE[,readonly=on]",
             description = "A virtio-blk disk on a raw image file (repeatable).")
     List<String> disks = new ArrayList<>();
+
+    @Option(names = "--net", paramLabel = "tap=NAME|socket=PATH[,mac=MAC]",
+            description = "A virtio-net interface on a host TAP device or a unix datagram socket a peer bound (repeatable).")
+    List<String> nets = new ArrayList<>();
 
     @Option(names = "--rng", description = "A virtio-rng device (bytes from the host's getrandom).")
     boolean rng;
@@ -119,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
                 .memory(Sizes.parseMemory("--memory", memory)).hugepages(hugepages).cpus(cpus)
                 .serial(CharDevice.parse("serial", serial)).debugcon(CharDevice.parse("debugcon", debugcon))
                 .fwCfg(fwCfg.stream().map(FwCfgEntry::parse).toList()).kvmDevice(kvmDevice)
-                .disks(disks.stream().map(DiskConfig::parse).toList()).rng(rng ? new RngConfig(null) : null)
+                .disks(disks.stream().map(DiskConfig::parse).toList()).nets(nets.stream().map(NetConfig::parse).toList()).rng(rng ? new RngConfig(null) : null)
                 .console(console.equals("none") ? null : CharDevice.parse("console", console))
                 .emulationAssist(!noEmulationAssist).confidential(confidentialConfig()).build().validate();
         Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);

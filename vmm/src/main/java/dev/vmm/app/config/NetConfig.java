@@ -7,6 +7,42 @@ import java.util.regex.Pattern;
 public record NetConfig(String tap, Path socket, String mac) {
     private static final Pattern MAC = Pattern.compile("\\p{XDigit}{2}(:\\p{XDigit}{2}){5}");
 
+    /** Cloud Hypervisor's form: {@code tap=NAME[,mac=MAC]} or {@code socket=PATH[,mac=MAC]}. */
+    public static NetConfig parse(String spec) {
+        String tap = null;
+        Path socket = null;
+        String mac = null;
+        for (String part : spec.split(",")) {
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? part : part.substring(0, eq);
+            String value = eq < 0 ? "" : part.substring(eq + 1);
+            switch (key) {
+                case "tap" -> tap = value;
+                case "socket" -> socket = Path.of(value);
+                case "mac" -> mac = value;
+                default -> throw new ConfigException("nets", "unknown key '" + key + "' in '" + spec
+                        + "' (expected tap=NAME or socket=PATH, then mac=MAC)");
+            }
+        }
+        return new NetConfig(tap, socket, mac);
+    }
+
+    /** The MAC address, or QEMU's default range 52:54:00:12:34:56 counting up with {@code index}. */
+    public byte[] macBytes(int index) {
+        byte[] b = new byte[6];
+        if (mac == null) {
+            byte[] base = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+            System.arraycopy(base, 0, b, 0, 6);
+            b[5] = (byte) (0x56 + index);
+            return b;
+        }
+        String[] parts = mac.split(":");
+        for (int i = 0; i < 6; i++) {
+            b[i] = (byte) Integer.parseInt(parts[i], 16);
+        }
+        return b;
+    }
+
     void validate(String field) {
         if ((tap == null) == (socket == null)) {
             throw new ConfigException(field, "needs one of {" + field + ".tap} and {" + field + ".socket}");

@@ -51,10 +51,8 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
         if (rng != null) {
             rng.validate("rng");
         }
-        // The record exists so that the config, the API and the devices share one schema; the device
-        // is not built yet, and a VM must not start without the network it was given.
-        if (!nets.isEmpty()) {
-            throw new ConfigException("nets", "this VMM has no virtio-net device yet");
+        for (int i = 0; i < nets.size(); i++) {
+            nets.get(i).validate("nets[" + i + "]");
         }
         if (confidential != null) {
             confidential.validate();
@@ -174,6 +172,11 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
 
         public Builder disks(List<DiskConfig> d) {
             disks = new ArrayList<>(d);
+            return this;
+        }
+
+        public Builder nets(List<NetConfig> n) {
+            nets = new ArrayList<>(n);
             return this;
         }
 

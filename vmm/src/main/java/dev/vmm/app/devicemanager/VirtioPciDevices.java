@@ -3,6 +3,7 @@ package dev.vmm.app.devicemanager;
 import dev.vmm.core.kvm.VmFd;
 import dev.vmm.core.sys.Epoll;
 import dev.vmm.core.sys.EventFd;
+import dev.vmm.core.sys.Fd;
 import dev.vmm.core.sys.EventLoop;
 import dev.vmm.core.sys.EventOps;
 import dev.vmm.core.sys.EventSubscriber;
@@ -15,6 +16,7 @@ import dev.vmm.devices.pci.PciBar;
 import dev.vmm.devices.pci.PciConfigSpace;
 import dev.vmm.devices.pci.PciHost;
 import dev.vmm.devices.virtio.VirtioDevice;
+import dev.vmm.devices.virtio.net.VirtioNet;
 import dev.vmm.devices.virtio.pci.MsiRouter;
 import dev.vmm.devices.virtio.pci.VirtioPciFunction;
 import dev.vmm.memory.GuestMemory;
@@ -66,6 +68,22 @@ public final class VirtioPciDevices implements AutoCloseable {
      * @param accessPlatform offer VIRTIO_F_ACCESS_PLATFORM (a confidential guest)
      */
     public VirtioPciFunction add(VirtioDevice device, boolean assignBar, boolean accessPlatform) {
+        return add(device, assignBar, accessPlatform, null);
+    }
+
+    /**
+     * Adds a virtio-net device whose backend's fd the I/O loop watches: a readable fd fills the receive
+     * queue; while the device cannot take a frame the fd is left unwatched, until the driver offers
+     * receive buffers again (a notification of the receive queue).
+     */
+    public VirtioPciFunction addNet(VirtioNet net, FdNetBackend backend, boolean assignBar, boolean accessPlatform) {
+        return add(net, assignBar, accessPlatform, new Backend(backend.fd(), net, backend));
+    }
+
+    /** A network backend's fd and whether its device can take a frame now. */
+    private record Backend(Fd fd, VirtioNet net, AutoCloseable owner) {}
+
+    private VirtioPciFunction add(VirtioDevice device, boolean assignBar, boolean accessPlatform, Backend backend) {
         int slot = nextSlot++;
         String owner = device.name();
         int intxGsi = resources.gsis().allocatePciIntx(owner);
@@ -86,7 +104,7 @@ public final class VirtioPciDevices implements AutoCloseable {
         };
         VirtioPciFunction function = new VirtioPciFunction(device, memory, router, level -> vm.irqLine(intxGsi, level),
                 accessPlatform, relocations);
-        Attached a = new Attached(function, new EventFd[function.queueCount()], intxGsi);
+        Attached a = new Attached(function, new EventFd[function.queueCount()], intxGsi, backend);
         for (int q = 0; q < a.kicks.length; q++) {
             a.kicks[q] = new EventFd(EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
         }
@@ -140,12 +158,15 @@ public final class VirtioPciDevices implements AutoCloseable {
         final VirtioPciFunction function;
         final EventFd[] kicks;
         final int intxGsi;
+        final Backend backend;
+        boolean backendWatched;
         BarWindow window;
 
-        Attached(VirtioPciFunction function, EventFd[] kicks, int intxGsi) {
+        Attached(VirtioPciFunction function, EventFd[] kicks, int intxGsi, Backend backend) {
             this.function = function;
             this.kicks = kicks;
             this.intxGsi = intxGsi;
+            this.backend = backend;
         }
 
         @Override
@@ -153,14 +174,29 @@ public final class VirtioPciDevices implements AutoCloseable {
             for (EventFd k : kicks) {
                 ops.add(k.fd(), Epoll.EPOLLIN);
             }
+            if (backend != null) {
+                ops.add(backend.fd(), Epoll.EPOLLIN);
+                backendWatched = true;
+            }
         }
 
         @Override
         public void process(ReadyEvent event, EventOps ops) {
+            if (backend != null && event.fd() == backend.fd()) {
+                function.queueNotified(VirtioNet.RXQ);
+            }
             for (int q = 0; q < kicks.length; q++) {
                 if (kicks[q].fd() == event.fd()) {
                     kicks[q].read();
                     function.queueNotified(q);
+                }
+            }
+            if (backend != null) {
+                // Level-triggered: a readable fd the device cannot drain would wake the loop forever.
+                boolean watch = !backend.net().rxStalled();
+                if (watch != backendWatched) {
+                    ops.modify(backend.fd(), watch ? Epoll.EPOLLIN : 0);
+                    backendWatched = watch;
                 }
             }
         }
@@ -183,6 +219,13 @@ public final class VirtioPciDevices implements AutoCloseable {
             a.function.close();
             for (EventFd k : a.kicks) {
                 k.close();
+            }
+            if (a.backend != null) {
+                try {
+                    a.backend.owner().close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, a.function.name() + ": close the backend: " + e.getMessage());
+                }
             }
             if (a.function.device() instanceof AutoCloseable c) {
                 try {

@@ -2,16 +2,20 @@ package dev.vmm.app.machine;
 
 import dev.vmm.app.confidential.LaunchLogFile;
 import dev.vmm.app.config.DiskConfig;
+import dev.vmm.app.config.NetConfig;
 import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.Payload;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.app.devicemanager.DeviceResources;
+import dev.vmm.app.devicemanager.FdNetBackend;
 import dev.vmm.app.devicemanager.InterruptWiring;
 import dev.vmm.app.devicemanager.VirtioPciDevices;
 import dev.vmm.devices.pci.PciHost;
 import dev.vmm.devices.virtio.block.VirtioBlock;
 import dev.vmm.devices.virtio.console.VirtioConsole;
+import dev.vmm.devices.virtio.net.VirtioNet;
+import dev.vmm.core.sys.SysException;
 import dev.vmm.devices.virtio.pci.VirtioPciFunction;
 import dev.vmm.devices.virtio.rng.VirtioRng;
 import dev.vmm.core.VmmException;
@@ -87,7 +91,8 @@ public final class MachineBuilder {
                     PcPlatform.PCI32_END, RamLayout.forSize(config.memory().size()), vm.checkExtension(KvmCap.IRQ_ROUTING)));
             PciHost pci = step("attach devices", () -> PcPlatform.attach(config, payload, console, vm, memory, pio, resources,
                     vcpus, closer, this::output));
-            List<VirtioPciFunction> virtio = config.disks().isEmpty() && config.rng() == null && config.console() == null
+            List<VirtioPciFunction> virtio = config.disks().isEmpty() && config.nets().isEmpty() && config.rng() == null
+                    && config.console() == null
                     ? List.of()
                     : step("attach virtio devices", () -> attachVirtio(vm, memory, pci, mmio, resources, vcpus));
             if (config.payload().firmwareVars() != null) {
@@ -159,6 +164,16 @@ public final class MachineBuilder {
             } catch (IOException e) {
                 throw new ConfigException("disks[" + i + "].path", "cannot open " + d.path() + ": " + e.getMessage());
             }
+        }
+        for (int i = 0; i < config.nets().size(); i++) {
+            NetConfig n = config.nets().get(i);
+            FdNetBackend backend;
+            try {
+                backend = n.tap() != null ? FdNetBackend.tap(n.tap()) : FdNetBackend.socket(n.socket());
+            } catch (SysException e) {
+                throw new ConfigException("nets[" + i + "]." + (n.tap() != null ? "tap" : "socket"), e.getMessage());
+            }
+            devices.addNet(new VirtioNet("virtio-net" + i, n.macBytes(i), backend), backend, assignBars, accessPlatform);
         }
         if (config.rng() != null) {
             devices.add(new VirtioRng("virtio-rng0"), assignBars, accessPlatform);

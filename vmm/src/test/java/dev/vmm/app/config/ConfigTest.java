@@ -59,8 +59,8 @@ class ConfigTest {
                 .hasMessage("payload.firmware_vars: needs payload.firmware (the code image to put above it)");
         assertThatThrownBy(() -> ok.toBuilder().kernel(null, Path.of("i"), null).build().validate())
                 .hasMessage("payload.initrd: needs payload.kernel");
-        assertThatThrownBy(() -> ok.toBuilder().addNet(new NetConfig("tap0", null, null)).build().validate())
-                .hasMessage("nets: this VMM has no virtio-net device yet");
+        assertThatThrownBy(() -> ok.toBuilder().addNet(new NetConfig("tap0", null, "52:54")).build().validate())
+                .hasMessage("nets[0].mac: '52:54' is not a MAC address (xx:xx:xx:xx:xx:xx)");
         assertThatThrownBy(() -> ok.toBuilder().rng(new RngConfig("/dev/random")).build().validate())
                 .hasMessage("rng.source: '/dev/random' is not getrandom (the only source)");
     }
