@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.DiskConfig;
 import dev.vmm.app.config.NetConfig;
-import dev.vmm.core.sys.UnixDatagram;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import dev.vmm.tests.net.EchoPeer;
 import dev.vmm.app.config.RngConfig;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.core.vcpu.StopReason;
@@ -61,44 +56,6 @@ class VirtioKvmTest {
         assertThat(Files.readString(dir.resolve("hvc0.txt"))).isEqualTo("hvc0: hello from the test guest\n");
         byte[] sector1 = Arrays.copyOfRange(Files.readAllBytes(image), 512, 1024);
         assertThat(new String(sector1, StandardCharsets.US_ASCII)).startsWith("written by the vmm test guest\0");
-    }
-
-    /** A userspace peer on a unix datagram socket: answers each frame with "pong" in place of "ping". */
-    static final class EchoPeer implements AutoCloseable {
-        final UnixDatagram socket;
-        final List<byte[]> frames = new CopyOnWriteArrayList<>();
-        private final Thread thread;
-        private volatile boolean stop;
-
-        EchoPeer(Path path) {
-            socket = UnixDatagram.bind(path);
-            thread = Thread.ofPlatform().daemon().start(this::run);
-        }
-
-        private void run() {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment buf = a.allocate(65536);
-                while (!stop) {
-                    int n = socket.receive(buf);
-                    if (n < 0) {
-                        Thread.onSpinWait();
-                        continue;
-                    }
-                    byte[] frame = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-                    frames.add(frame);
-                    String text = new String(frame, StandardCharsets.ISO_8859_1).replace("ping", "pong");
-                    byte[] answer = text.getBytes(StandardCharsets.ISO_8859_1);
-                    socket.reply(a.allocateFrom(ValueLayout.JAVA_BYTE, answer));
-                }
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop = true;
-            thread.join();
-            socket.close();
-        }
     }
 
     @Test

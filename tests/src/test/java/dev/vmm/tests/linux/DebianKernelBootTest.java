@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vmm.core.arch.SoftwareKvm;
 import dev.vmm.tests.console.ConsoleSession;
+import dev.vmm.tests.net.EchoPeer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,24 +122,31 @@ class DebianKernelBootTest {
     }
 
     @Test
-    void linuxsOwnVirtioDriversUseTheRngTheDiskAndTheConsole(@TempDir Path dir) throws Exception {
+    void linuxsOwnVirtioDriversUseTheRngTheDiskTheConsoleAndTheNetwork(@TempDir Path dir) throws Exception {
         byte[] disk = new byte[1 << 20];
         byte[] head = "BOOTSECTOR-DATA!".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(head, 0, disk, 0, head.length);
         Path image = Files.write(dir.resolve("disk.img"), disk);
         Path initrd = Files.write(dir.resolve("initramfs.cpio"), Initramfs.withTestInit()
                 .file("virtio-rng.ko.xz", module("drivers/char/hw_random/virtio-rng.ko.xz"), 0644)
-                .file("virtio_blk.ko.xz", module("drivers/block/virtio_blk.ko.xz"), 0644).toBytes());
-        try (ConsoleSession s = vmm(List.of("--kernel", linux.resolve("vmlinux").toString(), "--initrd", initrd.toString(),
-                "--append", SoftwareKvmCmdline.forThisHost("console=ttyS0") + " -- virtio", "--cpus", "2", "--memory", "512M",
+                .file("virtio_blk.ko.xz", module("drivers/block/virtio_blk.ko.xz"), 0644)
+                .file("failover.ko.xz", module("net/core/failover.ko.xz"), 0644)
+                .file("net_failover.ko.xz", module("drivers/net/net_failover.ko.xz"), 0644)
+                .file("virtio_net.ko.xz", module("drivers/net/virtio_net.ko.xz"), 0644).toBytes());
+        Path socket = dir.resolve("peer.sock");
+        try (EchoPeer peer = new EchoPeer(socket); ConsoleSession s = vmm(List.of("--kernel", linux.resolve("vmlinux").toString(), "--initrd", initrd.toString(),
+                "--append", SoftwareKvmCmdline.forThisHost("console=ttyS0") + " -- virtio network", "--cpus", "2",
+                "--memory", "512M", "--net", "socket=" + socket,
                 "--rng", "--disk", "path=" + image, "--console", "file:" + dir.resolve("hvc0.txt"), "-v"))) {
             int at = s.await("init: hello from the test initramfs", 0, BOOT_SECONDS);
             at = s.await("init: hwrng gave 32 bytes", at, 600);
             at = s.await("init: vda sector 0: 424f4f54534543544f522d4441544121", at, 600);
             at = s.await("init: vda sector 1 written and flushed", at, 600);
-            s.await("init: wrote to hvc0", at, 600);
+            at = s.await("init: wrote to hvc0", at, 600);
+            s.await("init: eth0 got: pong from linux", at, 600);
             assertThat(s.waitFor(600)).as(s.errors()).isZero();
             assertThat(s.output()).contains("virtio_blk virtio").contains("[vda] 2048 512-byte logical blocks");
+            assertThat(peer.frames).isNotEmpty();
             assertThat(s.errors()).contains("virtio-blk0: status 0xf").contains("0 ring violations")
                     .containsPattern("virtio-rng0: status 0xf, [1-9]\\d* MSI-X interrupts");
         }
