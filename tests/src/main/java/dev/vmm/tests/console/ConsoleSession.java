@@ -101,6 +101,12 @@ public final class ConsoleSession implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as {@code kill -9}: the process gets no chance to flush or close anything. */
+    public int kill() throws InterruptedException {
+        process.destroyForcibly();
+        return process.waitFor();
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

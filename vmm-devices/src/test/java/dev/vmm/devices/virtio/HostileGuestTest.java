@@ -96,4 +96,82 @@ class HostileGuestTest {
             }
         }
     }
+
+    private VirtioDevice device(String kind, Path image) throws Exception {
+        return switch (kind) {
+            case "virtio-rng" -> new VirtioRng("rng0");
+            case "virtio-blk" -> new VirtioBlock("blk0", image, false);
+            case "virtio-net" -> new dev.vmm.devices.virtio.net.VirtioNet("net0", new byte[6],
+                    new dev.vmm.devices.virtio.net.VirtioNetTest.Wire());
+            default -> new dev.vmm.devices.virtio.console.VirtioConsole("console0", new java.io.ByteArrayOutputStream(), () -> { });
+        };
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net"})
+    void aNotifyStormOnAnEmptyOrMissingQueueIsHarmless(String kind) throws Exception {
+        Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
+        try (GuestMemory memory = new GuestMemoryBuilder().add("ram", 0, RAM, RegionKind.RAM).build()) {
+            VirtioDevice device = device(kind, image);
+            TestDriver driver = new TestDriver(device, memory, false);
+            driver.enableMsix();
+            driver.negotiate(TestDriver.standard(device.features()));
+            int q = device.queueMaxSizes().length - 1;
+            driver.queue(memory, q, 16, 0x1000, 1);
+            driver.driverOk();
+            for (int i = 0; i < 100_000; i++) {
+                driver.kick(i % 8);               // the device's queues and ones it does not have
+            }
+            assertThat(driver.function.violations()).isZero();
+            assertThat(driver.status() & DeviceStatus.NEEDS_RESET).isZero();
+            assertThat(driver.fired).as("nothing was used, nothing to signal").isEmpty();
+            driver.function.close();
+            if (device instanceof AutoCloseable c) {
+                c.close();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net"})
+    void aResetWhileTheIoThreadServesRequestsLeavesTheDeviceUsable(String kind) throws Exception {
+        Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
+        try (GuestMemory memory = new GuestMemoryBuilder().add("ram", 0, RAM, RegionKind.RAM).build()) {
+            VirtioDevice device = device(kind, image);
+            TestDriver driver = new TestDriver(device, memory, false);
+            int q = device.queueMaxSizes().length - 1;
+            var stop = new java.util.concurrent.atomic.AtomicBoolean();
+            var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            // The I/O thread: serves the queue as fast as it can, as if the guest kept notifying.
+            Thread io = Thread.ofPlatform().start(() -> {
+                try {
+                    while (!stop.get()) {
+                        driver.function.queueNotified(q);
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            // The vCPU: sets the device up with requests in flight, then resets it, over and over.
+            for (int round = 0; round < 300; round++) {
+                driver.negotiate(TestDriver.standard(device.features()));
+                RingWriter ring = driver.queue(memory, q, 16, 0x1000 + (round % 4) * 0x1000L, 0xffff);
+                driver.driverOk();
+                for (int i = 0; i < 8; i++) {
+                    ring.descriptor(i, DATA + 0x100L * i, 16, Vring.DESC_F_NEXT, 8 + i)
+                            .descriptor(8 + i, DATA + 0x1000 + 0x100L * i, 64, Vring.DESC_F_WRITE, 0).offer(i);
+                }
+                driver.reset();
+                assertThat(driver.status()).isZero();
+            }
+            stop.set(true);
+            io.join();
+            assertThat(failure.get()).isNull();
+            assertThat(driver.function.violations()).isZero();
+            driver.function.close();
+            if (device instanceof AutoCloseable c) {
+                c.close();
+            }
+        }
+    }
 }

@@ -128,6 +128,11 @@ public final class TestDriver {
         common(VirtioPciLayouts.MSIX_CONFIG, 2, vector);
     }
 
+    /** Writes 0 to the device status: a reset. */
+    public void reset() {
+        common(VirtioPciLayouts.DEVICE_STATUS, 1, 0);
+    }
+
     public void driverOk() {
         common(VirtioPciLayouts.DEVICE_STATUS, 1, DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER
                 | DeviceStatus.FEATURES_OK | DeviceStatus.DRIVER_OK);
