@@ -52,25 +52,25 @@ public final class VirtioPciLayouts {
     /** The MSI-X capability: id, next, message control, table offset/BIR, PBA offset/BIR. */
     public static final int MSIX_CAP_SIZE = 12;
 
-    static final int DEVICE_FEATURE_SELECT = common("device_feature_select");
-    static final int DEVICE_FEATURE = common("device_feature");
-    static final int GUEST_FEATURE_SELECT = common("guest_feature_select");
-    static final int GUEST_FEATURE = common("guest_feature");
-    static final int MSIX_CONFIG = common("msix_config");
-    static final int NUM_QUEUES = common("num_queues");
-    static final int DEVICE_STATUS = common("device_status");
-    static final int CONFIG_GENERATION = common("config_generation");
-    static final int QUEUE_SELECT = common("queue_select");
-    static final int QUEUE_SIZE = common("queue_size");
-    static final int QUEUE_MSIX_VECTOR = common("queue_msix_vector");
-    static final int QUEUE_ENABLE = common("queue_enable");
-    static final int QUEUE_NOTIFY_OFF = common("queue_notify_off");
-    static final int QUEUE_DESC_LO = common("queue_desc_lo");
-    static final int QUEUE_DESC_HI = common("queue_desc_hi");
-    static final int QUEUE_AVAIL_LO = common("queue_avail_lo");
-    static final int QUEUE_AVAIL_HI = common("queue_avail_hi");
-    static final int QUEUE_USED_LO = common("queue_used_lo");
-    static final int QUEUE_USED_HI = common("queue_used_hi");
+    public static final int DEVICE_FEATURE_SELECT = common("device_feature_select");
+    public static final int DEVICE_FEATURE = common("device_feature");
+    public static final int GUEST_FEATURE_SELECT = common("guest_feature_select");
+    public static final int GUEST_FEATURE = common("guest_feature");
+    public static final int MSIX_CONFIG = common("msix_config");
+    public static final int NUM_QUEUES = common("num_queues");
+    public static final int DEVICE_STATUS = common("device_status");
+    public static final int CONFIG_GENERATION = common("config_generation");
+    public static final int QUEUE_SELECT = common("queue_select");
+    public static final int QUEUE_SIZE = common("queue_size");
+    public static final int QUEUE_MSIX_VECTOR = common("queue_msix_vector");
+    public static final int QUEUE_ENABLE = common("queue_enable");
+    public static final int QUEUE_NOTIFY_OFF = common("queue_notify_off");
+    public static final int QUEUE_DESC_LO = common("queue_desc_lo");
+    public static final int QUEUE_DESC_HI = common("queue_desc_hi");
+    public static final int QUEUE_AVAIL_LO = common("queue_avail_lo");
+    public static final int QUEUE_AVAIL_HI = common("queue_avail_hi");
+    public static final int QUEUE_USED_LO = common("queue_used_lo");
+    public static final int QUEUE_USED_HI = common("queue_used_hi");
     static final int COMMON_CFG_SIZE = (int) VIRTIO_PCI_COMMON_CFG.byteSize();
 
     private VirtioPciLayouts() {}
