@@ -26,7 +26,19 @@ class LeakTest {
 
     @Test
     void createRunDestroyLeavesNothingBehind() throws Exception {
-        var config = TestVm.scenario(2, "boot").toBuilder().memory(RAM).serial(new CharDevice.None()).build();
+        check(TestVm.scenario(2, "boot").toBuilder().memory(RAM).serial(new CharDevice.None()).build(), CYCLES);
+    }
+
+    /** With every virtio device the guest drives: their BAR mappings, eventfds, MSI routes and I/O thread. */
+    @Test
+    void aMachineWithVirtioDevicesLeavesNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 1024]);
+        check(TestVm.scenario(1, "virtio").toBuilder().memory(RAM).serial(new CharDevice.None())
+                .addDisk(new dev.vmm.app.config.DiskConfig(image, false)).rng(new dev.vmm.app.config.RngConfig(null))
+                .console(new CharDevice.None()).build(), CYCLES / 4);
+    }
+
+    private void check(dev.vmm.app.config.VmConfig config, int cycles) throws Exception {
         for (int i = 0; i < 3; i++) {      // warm up: classes, JIT, libc's and the JVM's own lazily opened fds
             cycle(config);
         }
@@ -34,13 +46,14 @@ class LeakTest {
         long kvmMappings = mappings(KVM_RUN);
         long ramMappings = ramMappings();
         long threads = vcpuThreads();
-        for (int i = 0; i < CYCLES; i++) {
+        for (int i = 0; i < cycles; i++) {
             cycle(config);
         }
         assertThat(fdCount()).as("open fds").isEqualTo(fds);
         assertThat(mappings(KVM_RUN)).as("kvm_run mappings").isEqualTo(kvmMappings).isZero();
         assertThat(ramMappings()).as("guest RAM mappings").isEqualTo(ramMappings).isZero();
         assertThat(vcpuThreads()).as("vCPU threads").isEqualTo(threads).isZero();
+        assertThat(Thread.getAllStackTraces().keySet()).as("I/O threads").noneMatch(t -> t.getName().equals("vmm-virtio-io"));
     }
 
     private static void cycle(dev.vmm.app.config.VmConfig config) throws Exception {
