@@ -7,15 +7,16 @@ import dev.vmm.core.arch.SoftwareKvm;
  * host's kvm_pvm; ../shared/docs/linux-guest.md). The guest's 64-bit code sees the host's CPUID whatever
  * KVM_SET_CPUID2 says, so the kernel itself must be told to leave alone what KVM's instruction emulator
  * cannot run: the XSAVE family ({@code noxsave}) and the SSE4, AES, SHA, AVX, BMI and CMPXCHG16B users
- * ({@code clearcpuid}). And it skips the jitter entropy source's start-up self-test
- * ({@code initcall_blacklist=jent_mod_init}): it times SHA-3 rounds, which under instruction emulation
- * took over 10 minutes of a boot (soft-lockup warnings all the way) where QEMU TCG needs milliseconds.
+ * ({@code clearcpuid}). And it skips the start-up self-tests of the jitter entropy source
+ * ({@code initcall_blacklist=jent_mod_init}: it times SHA-3 rounds) and of the crypto algorithms
+ * ({@code cryptomgr.notests}), which under instruction emulation took over 10 and about 3 minutes of a
+ * boot (soft-lockup warnings all the way) where QEMU TCG needs milliseconds.
  * With hardware virtualization there is nothing to add.
  */
 public final class SoftwareKvmCmdline {
     static final String PARAMETERS = "noxsave clearcpuid=cx16,popcnt,aes,pclmulqdq,ssse3,sse4_1,sse4_2,sha_ni,gfni,"
             + "vaes,vpclmulqdq,rdrand,rdseed,adx,bmi1,bmi2,movbe,fsgsbase,rdpid,erms,fsrm,avx512f,avx2,avx,fma,f16c "
-            + "initcall_blacklist=jent_mod_init";
+            + "initcall_blacklist=jent_mod_init cryptomgr.notests";
 
     private SoftwareKvmCmdline() {}
 
