@@ -1,5 +1,7 @@
 package dev.vmm.firmware;
 
+import dev.vmm.core.io.InputFile;
+import dev.vmm.core.io.InputFileException;
 import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
@@ -8,7 +10,6 @@ import dev.vmm.memory.RamLayout;
 import dev.vmm.memory.RegionKind;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -39,14 +40,9 @@ public final class FirmwareImage {
     /** Reads an image file; the error names the file and what is wrong with it. */
     public static FirmwareImage read(Path file) {
         try {
-            if (Files.isDirectory(file)) {
-                throw new FirmwareException(file + ": is a directory, not a firmware image");
-            }
-            return new FirmwareImage(file.toString(), Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new FirmwareException(file + ": no such firmware file");
-        } catch (IOException e) {
-            throw new FirmwareException(file + ": cannot read firmware: " + e.getMessage());
+            return new FirmwareImage(file.toString(), InputFile.read(file, MAX_SIZE, "firmware"));
+        } catch (InputFileException e) {
+            throw new FirmwareException(e.getMessage());
         }
     }
 

@@ -43,7 +43,15 @@ class FirmwareImageTest {
         assertThatThrownBy(() -> FirmwareImage.read(odd)).hasMessageContaining("odd.fd: size 1000 bytes");
         Path empty = Files.write(dir.resolve("empty.fd"), new byte[0]);
         assertThatThrownBy(() -> FirmwareImage.read(empty)).hasMessageContaining("non-zero multiple of 4 KiB");
-        assertThatThrownBy(() -> FirmwareImage.read(dir)).hasMessageContaining("is a directory");
+        assertThatThrownBy(() -> FirmwareImage.read(dir)).hasMessage(dir + ": a directory, not a regular firmware file");
+        assertThatThrownBy(() -> FirmwareImage.read(Path.of("/dev/zero")))
+                .hasMessage("/dev/zero: a device, FIFO or socket, not a regular firmware file");
+        Path sparse = dir.resolve("sparse.fd");
+        try (var f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        assertThatThrownBy(() -> FirmwareImage.read(sparse)).as("refused before it is read")
+                .hasMessage(sparse + ": 1073741824 bytes; a firmware file is at most 16777216 bytes");
         assertThatThrownBy(() -> FirmwareImage.of("big", new byte[32 << 20])).hasMessageContaining("at most 16 MiB");
     }
 }

@@ -1,5 +1,7 @@
 package dev.vmm.sev.idblock;
 
+import dev.vmm.core.io.InputFile;
+import dev.vmm.core.io.InputFileException;
 import dev.vmm.sev.crypto.Der;
 import dev.vmm.sev.crypto.DerException;
 import dev.vmm.sev.crypto.EcCurve;
@@ -32,14 +34,15 @@ import org.bouncycastle.util.io.pem.PemObject;
 public final class EcKeyFile {
     private EcKeyFile() {}
 
+    /** A PEM P-384 key is about 300 bytes; anything over 64 KiB is not one. */
+    static final long MAX_SIZE = 64 * 1024;
+
     public static KeyPair read(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new KeyFileException(file + ": no such key file");
-        } catch (IOException e) {
-            throw new KeyFileException(file + ": cannot read: " + e.getMessage());
+            bytes = InputFile.read(file, MAX_SIZE, "key");
+        } catch (InputFileException e) {
+            throw new KeyFileException(e.getMessage());
         }
         // Latin-1 maps every byte to a character, so a binary file reaches the PEM checks, not a decoder error.
         return parse(new String(bytes, StandardCharsets.ISO_8859_1), file.toString());

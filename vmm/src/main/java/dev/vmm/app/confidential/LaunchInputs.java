@@ -72,6 +72,11 @@ public final class LaunchInputs {
     static byte[] sha256(String field, Path file) {
         MessageDigest sha = sha256Digest();
         byte[] buffer = new byte[1 << 20];
+        try {
+            dev.vmm.core.io.InputFile.requireRegular(file, "");
+        } catch (dev.vmm.core.io.InputFileException e) {
+            throw new ConfigException(field, e.getMessage());
+        }
         try (InputStream in = Files.newInputStream(file)) {
             int n;
             while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {

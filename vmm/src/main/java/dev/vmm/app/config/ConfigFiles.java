@@ -1,5 +1,7 @@
 package dev.vmm.app.config;
 
+import dev.vmm.core.io.InputFile;
+import dev.vmm.core.io.InputFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -9,13 +11,19 @@ import java.nio.file.Path;
 public final class ConfigFiles {
     private ConfigFiles() {}
 
+    /** Reports, certificates, ID blocks, wrapped keys: all a few KiB; a larger file is not one of them. */
+    public static final long MAX_SMALL_FILE = 1L << 20;
+
     public static byte[] read(String field, Path file) {
+        return read(field, file, MAX_SMALL_FILE);
+    }
+
+    /** The whole file, a regular one of at most {@code limit} bytes (a FIFO or /dev/zero is refused, not read). */
+    public static byte[] read(String field, Path file, long limit) {
         try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(field, file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(field, file + ": cannot read: " + e.getMessage());
+            return InputFile.read(file, limit, "");
+        } catch (InputFileException e) {
+            throw new ConfigException(field, e.getMessage());
         }
     }
 

@@ -10,6 +10,9 @@ import java.nio.file.Path;
  * or the contents of a file, read when the machine is built.
  */
 public record FwCfgEntry(String name, String string, Path file) {
+    /** A user's fw_cfg file: configuration for the guest, not a disk; QEMU's DMA reads it whole too. */
+    static final long MAX_FILE = 16L << 20;
+
     public static FwCfgEntry ofString(String name, String text) {
         return new FwCfgEntry(name, text, null);
     }
@@ -52,10 +55,6 @@ public record FwCfgEntry(String name, String string, Path file) {
         if (string != null) {
             return string.getBytes(StandardCharsets.UTF_8);
         }
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ConfigException(field + ".file", "cannot read " + file + ": " + e.getMessage());
-        }
+        return ConfigFiles.read(field + ".file", file, MAX_FILE);
     }
 }

@@ -44,7 +44,12 @@ public record Payload(FirmwareImage firmware, String kernelSource, byte[] kernel
             if (size > MAX_FILE) {
                 throw new ConfigException(field, file + ": " + size + " bytes, more than a guest below 4 GiB can hold");
             }
-            return Files.readAllBytes(file);
+            try {
+                return Files.readAllBytes(file);
+            } catch (OutOfMemoryError e) {
+                throw new ConfigException(field, file + ": " + size + " bytes do not fit the VMM's heap; give it more "
+                        + "with VMM_JAVA_OPTS=-Xmx...");
+            }
         } catch (IOException e) {
             throw new ConfigException(field, "cannot read " + file + ": " + e.getMessage());
         }

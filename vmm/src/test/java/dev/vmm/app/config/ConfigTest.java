@@ -40,7 +40,9 @@ class ConfigTest {
         assertThatThrownBy(() -> FwCfgEntry.parse("string=x")).hasMessageContaining("needs name=");
         assertThatThrownBy(() -> FwCfgEntry.parse("name=opt/z,blob=1")).hasMessageContaining("unknown key 'blob'");
         assertThatThrownBy(() -> FwCfgEntry.parse("name=opt/z,file=" + dir.resolve("no")).data("fw_cfg[3]"))
-                .hasMessageStartingWith("fw_cfg[3].file: cannot read " + dir.resolve("no"));
+                .hasMessage("fw_cfg[3].file: " + dir.resolve("no") + ": no such file");
+        assertThatThrownBy(() -> FwCfgEntry.parse("name=opt/z,file=/dev/zero").data("fw_cfg[4]"))
+                .hasMessage("fw_cfg[4].file: /dev/zero: a device, FIFO or socket, not a regular file");
     }
 
     @Test

@@ -37,6 +37,9 @@ public final class SimulatedPlatformStore {
         return file;
     }
 
+    /** A state file holds keys and certificates of a few KiB. */
+    static final long MAX_STATE = 1L << 20;
+
     /** The platform in the file, or a newly manufactured Milan one when the file does not exist yet. */
     public SimulatedSevFirmware loadOrManufacture(SecureRandom random) {
         return loadOrManufacture(random, Product.MILAN);
@@ -48,8 +51,17 @@ public final class SimulatedPlatformStore {
             return SimulatedSevFirmware.manufacture(random, forNew);
         }
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
+        try {
+            // Bounded and regular (a FIFO would block); decoded strictly, so that garbage says where it is.
+            byte[] bytes = dev.vmm.core.io.InputFile.read(file, MAX_STATE, "platform state");
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            p.load(new java.io.StringReader(text));
+        } catch (dev.vmm.core.io.InputFileException e) {
+            throw new PlatformException(e.getMessage(), e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new PlatformException(file + ": not a simulated platform state file (not UTF-8 text)", e);
         } catch (IOException | IllegalArgumentException e) {
             throw new PlatformException(file + ": cannot read the simulated platform state: " + e.getMessage(), e);
         }
