@@ -9,6 +9,7 @@ import dev.vmm.devices.virtio.VirtioQueues;
 import dev.vmm.devices.virtio.queue.DescriptorChain;
 import dev.vmm.devices.virtio.queue.SplitQueue;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -193,31 +194,31 @@ public final class VirtioBlock implements VirtioDevice, AutoCloseable {
 
     private static final int CHUNK = 1 << 20;
 
+    /** Reads the sectors straight into the guest's buffers (no copy through the heap). */
     private int readDisk(DescriptorChain c, long sector, long length) throws IOException {
-        long done = 0;
-        while (done < length) {
-            int n = (int) Math.min(CHUNK, length - done);
-            ByteBuffer buf = ByteBuffer.allocate(n);
-            long at = sector * SECTOR_SIZE + done;
-            while (buf.hasRemaining() && file.read(buf, at + buf.position()) >= 0) {
-                // a short read at the end of file leaves zeros, as for a sparse image
+        long at = sector * SECTOR_SIZE;
+        for (MemorySegment s : c.writableSegments(active.memory(), 0, length)) {
+            ByteBuffer buf = s.asByteBuffer();
+            while (buf.hasRemaining()) {
+                if (file.read(buf, at + buf.position()) < 0) {
+                    s.asSlice(buf.position()).fill((byte) 0);       // past the end of a short file: zeros
+                    break;
+                }
             }
-            c.write(active.memory(), done, buf.array());
-            done += n;
+            at += s.byteSize();
         }
-        return (int) done;
+        return (int) length;
     }
 
+    /** Writes the sectors straight from the guest's buffers. */
     private int writeDisk(DescriptorChain c, long sector, long length) throws IOException {
-        long done = 0;
-        while (done < length) {
-            int n = (int) Math.min(CHUNK, length - done);
-            ByteBuffer buf = ByteBuffer.wrap(readBytes(c, HEADER_SIZE + done, n));
-            long at = sector * SECTOR_SIZE + done;
+        long at = sector * SECTOR_SIZE;
+        for (MemorySegment s : c.readableSegments(active.memory(), HEADER_SIZE, length)) {
+            ByteBuffer buf = s.asByteBuffer();
             while (buf.hasRemaining()) {
                 file.write(buf, at + buf.position());
             }
-            done += n;
+            at += s.byteSize();
         }
         return S_OK;
     }

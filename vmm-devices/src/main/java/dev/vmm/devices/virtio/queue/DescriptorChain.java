@@ -43,6 +43,41 @@ public record DescriptorChain(int head, List<Buffer> readable, List<Buffer> writ
         return copy(memory, writable, offset, src, true);
     }
 
+    /**
+     * The guest memory of {@code length} bytes of the writable buffers from byte {@code offset}, as
+     * bounds-checked segments, for I/O straight into the guest (a disk read) without a copy.
+     */
+    public List<java.lang.foreign.MemorySegment> writableSegments(GuestMemory memory, long offset, long length) {
+        return segments(memory, writable, offset, length, true);
+    }
+
+    /** As {@link #writableSegments}, of the readable buffers (a disk write straight from the guest). */
+    public List<java.lang.foreign.MemorySegment> readableSegments(GuestMemory memory, long offset, long length) {
+        return segments(memory, readable, offset, length, false);
+    }
+
+    private static List<java.lang.foreign.MemorySegment> segments(GuestMemory memory, List<Buffer> buffers, long offset,
+                                                                  long length, boolean write) {
+        List<java.lang.foreign.MemorySegment> out = new java.util.ArrayList<>();
+        long skip = offset;
+        long left = length;
+        for (Buffer b : buffers) {
+            if (left == 0) {
+                break;
+            }
+            if (skip >= b.size()) {
+                skip -= b.size();
+                continue;
+            }
+            long n = Math.min(b.size() - skip, left);
+            GuestAddress at = b.address().plus(skip);
+            out.add(write ? memory.writableSlice(at, n) : memory.slice(at, n));
+            left -= n;
+            skip = 0;
+        }
+        return out;
+    }
+
     private static int copy(GuestMemory memory, List<Buffer> buffers, long offset, byte[] data, boolean toGuest) {
         int done = 0;
         long skip = offset;
