@@ -155,7 +155,11 @@ class HostileGuestTest {
             // The vCPU: sets the device up with requests in flight, then resets it, over and over.
             for (int round = 0; round < 300; round++) {
                 driver.negotiate(TestDriver.standard(device.features()));
-                RingWriter ring = driver.queue(memory, q, 16, 0x1000 + (round % 4) * 0x1000L, 0xffff);
+                // A driver starts a queue on zeroed rings (avail.idx 0); stale ones from an earlier round would
+                // move avail.idx backwards, which the device rightly refuses.
+                long base = 0x1000 + (round % 4) * 0x1000L;
+                memory.write(GuestAddress.of(base), new byte[0x1000]);
+                RingWriter ring = driver.queue(memory, q, 16, base, 0xffff);
                 driver.driverOk();
                 for (int i = 0; i < 8; i++) {
                     ring.descriptor(i, DATA + 0x100L * i, 16, Vring.DESC_F_NEXT, 8 + i)
