@@ -8,10 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A userspace peer of {@code --net socket=PATH}: bound at PATH, it answers each frame with "pong" in place
- * of "ping" and keeps what it received. Spins on its non-blocking socket: tests only.
+ * of "ping" and keeps what it received. Polls its non-blocking socket every 0.1 ms: tests only.
  */
 public final class EchoPeer implements AutoCloseable {
     private final UnixDatagram socket;
@@ -30,7 +31,7 @@ public final class EchoPeer implements AutoCloseable {
             while (!stop) {
                 int n = socket.receive(buf);
                 if (n < 0) {
-                    Thread.onSpinWait();
+                    LockSupport.parkNanos(100_000);      // not a spin: the guest's vCPU needs the core
                     continue;
                 }
                 byte[] frame = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);

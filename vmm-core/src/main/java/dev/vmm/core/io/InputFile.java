@@ -15,6 +15,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * heap. The reads are bounded too, for a file that grows meanwhile. Errors name the file.
  */
 public final class InputFile {
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private InputFile() {}
 
     /**
@@ -28,7 +30,8 @@ public final class InputFile {
             throw new InputFileException(file + ": " + size + " bytes; a " + noun(kind) + " is at most " + limit + " bytes");
         }
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes((int) limit + 1);
+            // One byte more than the limit tells a file that grew; a Java array holds at most MAX_ARRAY.
+            byte[] bytes = in.readNBytes((int) Math.min(limit + 1, MAX_ARRAY));
             if (bytes.length > limit) {
                 throw new InputFileException(file + ": grew beyond " + limit + " bytes while it was read");
             }

@@ -3,6 +3,9 @@ package dev.vmm.devices.virtio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmm.devices.virtio.block.VirtioBlock;
+import dev.vmm.devices.virtio.console.VirtioConsole;
+import dev.vmm.devices.virtio.net.VirtioNet;
+import dev.vmm.devices.virtio.net.VirtioNetTest;
 import dev.vmm.devices.virtio.pci.TestDriver;
 import dev.vmm.devices.virtio.queue.Vring;
 import dev.vmm.devices.virtio.rng.VirtioRng;
@@ -10,15 +13,19 @@ import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
 import dev.vmm.memory.RegionKind;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The attacks of a hostile guest, against every device: each one puts the device in NEEDS_RESET and is
@@ -60,14 +67,7 @@ class HostileGuestTest {
     void theDeviceAsksForAResetAndNothingElseHappens(String kind, Attack attack) throws Exception {
         Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
         try (GuestMemory memory = new GuestMemoryBuilder().add("ram", 0, RAM, RegionKind.RAM).build()) {
-            VirtioDevice device = switch (kind) {
-                case "virtio-rng" -> new VirtioRng("rng0");
-                case "virtio-blk" -> new VirtioBlock("blk0", image, false);
-                case "virtio-net" -> new dev.vmm.devices.virtio.net.VirtioNet("net0", new byte[6],
-                        new dev.vmm.devices.virtio.net.VirtioNetTest.Wire());
-                default -> new dev.vmm.devices.virtio.console.VirtioConsole("console0", new java.io.ByteArrayOutputStream(),
-                        () -> { });
-            };
+            VirtioDevice device = device(kind, image);
             TestDriver driver = new TestDriver(device, memory, false);
             driver.enableMsix();
             driver.negotiate(TestDriver.standard(device.features()));
@@ -101,14 +101,13 @@ class HostileGuestTest {
         return switch (kind) {
             case "virtio-rng" -> new VirtioRng("rng0");
             case "virtio-blk" -> new VirtioBlock("blk0", image, false);
-            case "virtio-net" -> new dev.vmm.devices.virtio.net.VirtioNet("net0", new byte[6],
-                    new dev.vmm.devices.virtio.net.VirtioNetTest.Wire());
-            default -> new dev.vmm.devices.virtio.console.VirtioConsole("console0", new java.io.ByteArrayOutputStream(), () -> { });
+            case "virtio-net" -> new VirtioNet("net0", new byte[6], new VirtioNetTest.Wire());
+            default -> new VirtioConsole("console0", new ByteArrayOutputStream(), () -> { });
         };
     }
 
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net"})
+    @ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net"})
     void aNotifyStormOnAnEmptyOrMissingQueueIsHarmless(String kind) throws Exception {
         Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
         try (GuestMemory memory = new GuestMemoryBuilder().add("ram", 0, RAM, RegionKind.RAM).build()) {
@@ -133,15 +132,15 @@ class HostileGuestTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net"})
+    @ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net"})
     void aResetWhileTheIoThreadServesRequestsLeavesTheDeviceUsable(String kind) throws Exception {
         Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
         try (GuestMemory memory = new GuestMemoryBuilder().add("ram", 0, RAM, RegionKind.RAM).build()) {
             VirtioDevice device = device(kind, image);
             TestDriver driver = new TestDriver(device, memory, false);
             int q = device.queueMaxSizes().length - 1;
-            var stop = new java.util.concurrent.atomic.AtomicBoolean();
-            var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            var stop = new AtomicBoolean();
+            var failure = new AtomicReference<Throwable>();
             // The I/O thread: serves the queue as fast as it can, as if the guest kept notifying.
             Thread io = Thread.ofPlatform().start(() -> {
                 try {

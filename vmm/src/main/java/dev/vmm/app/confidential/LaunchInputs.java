@@ -1,5 +1,7 @@
 package dev.vmm.app.confidential;
 
+import dev.vmm.core.io.InputFile;
+import dev.vmm.core.io.InputFileException;
 import dev.vmm.app.config.ConfidentialConfig;
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.IdBlockInput;
@@ -73,8 +75,8 @@ public final class LaunchInputs {
         MessageDigest sha = sha256Digest();
         byte[] buffer = new byte[1 << 20];
         try {
-            dev.vmm.core.io.InputFile.requireRegular(file, "");
-        } catch (dev.vmm.core.io.InputFileException e) {
+            InputFile.requireRegular(file, "");
+        } catch (InputFileException e) {
             throw new ConfigException(field, e.getMessage());
         }
         try (InputStream in = Files.newInputStream(file)) {

@@ -1,9 +1,8 @@
 package dev.vmm.app.config;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A user-supplied fw_cfg file: {@code name} (in QEMU's {@code opt/} namespace) with either a string
@@ -19,21 +18,11 @@ public record FwCfgEntry(String name, String string, Path file) {
 
     /** QEMU's {@code -fw_cfg} form: {@code name=NAME,string=TEXT} or {@code name=NAME,file=PATH}. */
     public static FwCfgEntry parse(String spec) {
-        String name = null;
-        String string = null;
-        Path file = null;
-        for (String part : spec.split(",", 2)) {
-            int eq = part.indexOf('=');
-            String key = eq < 0 ? part : part.substring(0, eq);
-            String value = eq < 0 ? "" : part.substring(eq + 1);
-            switch (key) {
-                case "name" -> name = value;
-                case "string" -> string = value;
-                case "file" -> file = Path.of(value);
-                default -> throw new ConfigException("fw_cfg", "unknown key '" + key + "' in '" + spec
-                        + "' (expected name=NAME,string=TEXT or name=NAME,file=PATH)");
-            }
-        }
+        var v = OptionList.parse("fw_cfg", spec, List.of("name", "string", "file"),
+                "name=NAME,string=TEXT or name=NAME,file=PATH", 2);
+        String name = v.get("name");
+        String string = v.get("string");
+        Path file = v.containsKey("file") ? Path.of(v.get("file")) : null;
         if (name == null || name.isEmpty() || string == null && file == null) {
             throw new ConfigException("fw_cfg", "'" + spec + "' needs name= and one of string= or file=");
         }

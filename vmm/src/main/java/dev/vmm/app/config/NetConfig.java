@@ -1,6 +1,7 @@
 package dev.vmm.app.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** A virtio-net interface: a host TAP device, or a Unix datagram socket (userspace backend), and its MAC. */
@@ -9,22 +10,8 @@ public record NetConfig(String tap, Path socket, String mac) {
 
     /** Cloud Hypervisor's form: {@code tap=NAME[,mac=MAC]} or {@code socket=PATH[,mac=MAC]}. */
     public static NetConfig parse(String spec) {
-        String tap = null;
-        Path socket = null;
-        String mac = null;
-        for (String part : spec.split(",")) {
-            int eq = part.indexOf('=');
-            String key = eq < 0 ? part : part.substring(0, eq);
-            String value = eq < 0 ? "" : part.substring(eq + 1);
-            switch (key) {
-                case "tap" -> tap = value;
-                case "socket" -> socket = Path.of(value);
-                case "mac" -> mac = value;
-                default -> throw new ConfigException("nets", "unknown key '" + key + "' in '" + spec
-                        + "' (expected tap=NAME or socket=PATH, then mac=MAC)");
-            }
-        }
-        return new NetConfig(tap, socket, mac);
+        var v = OptionList.parse("nets", spec, List.of("tap", "socket", "mac"), "tap=NAME or socket=PATH, then mac=MAC", 0);
+        return new NetConfig(v.get("tap"), v.containsKey("socket") ? Path.of(v.get("socket")) : null, v.get("mac"));
     }
 
     /** The MAC address, or QEMU's default range 52:54:00:12:34:56 counting up with {@code index}. */

@@ -2,8 +2,6 @@ package dev.vmm.app.config;
 
 import dev.vmm.firmware.FirmwareImage;
 import dev.vmm.firmware.linux.KernelImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -15,7 +13,7 @@ import java.nio.file.Path;
  */
 public record Payload(FirmwareImage firmware, String kernelSource, byte[] kernel, byte[] initrd, String cmdline) {
     /** A kernel or initrd larger than this cannot be placed below 4 GiB anyway. */
-    static final long MAX_FILE = (2L << 30) - 8;
+    static final long MAX_FILE = (2L << 30) - 16;
 
     public static Payload read(PayloadConfig p) {
         byte[] kernel = p.kernel() == null ? null : bytes("payload.kernel", p.kernel());
@@ -37,21 +35,9 @@ public record Payload(FirmwareImage firmware, String kernelSource, byte[] kernel
 
     static byte[] bytes(String field, Path file) {
         try {
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigException(field, file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
-            }
-            long size = Files.size(file);
-            if (size > MAX_FILE) {
-                throw new ConfigException(field, file + ": " + size + " bytes, more than a guest below 4 GiB can hold");
-            }
-            try {
-                return Files.readAllBytes(file);
-            } catch (OutOfMemoryError e) {
-                throw new ConfigException(field, file + ": " + size + " bytes do not fit the VMM's heap; give it more "
-                        + "with VMM_JAVA_OPTS=-Xmx...");
-            }
-        } catch (IOException e) {
-            throw new ConfigException(field, "cannot read " + file + ": " + e.getMessage());
+            return ConfigFiles.read(field, file, MAX_FILE);
+        } catch (OutOfMemoryError e) {
+            throw new ConfigException(field, file + ": does not fit the VMM's heap; give it more with VMM_JAVA_OPTS=-Xmx...");
         }
     }
 }

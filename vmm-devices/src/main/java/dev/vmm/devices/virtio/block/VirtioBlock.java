@@ -3,6 +3,7 @@ package dev.vmm.devices.virtio.block;
 import static dev.vmm.devices.virtio.block.BlockLayouts.*;
 
 import dev.vmm.core.abi.CName;
+import dev.vmm.devices.virtio.DeviceConfig;
 import dev.vmm.devices.virtio.VirtioDevice;
 import dev.vmm.devices.virtio.VirtioFeatures;
 import dev.vmm.devices.virtio.VirtioQueues;
@@ -98,11 +99,7 @@ public final class VirtioBlock implements VirtioDevice, AutoCloseable {
 
     @Override
     public int readConfig(int offset, int size) {
-        int v = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            v = v << 8 | (configBytes.get(offset + i) & 0xff);
-        }
-        return v;
+        return DeviceConfig.read(configBytes.array(), offset, size);
     }
 
     @Override

@@ -9,6 +9,7 @@ import static dev.vmm.core.abi.CStruct.u8;
 
 import dev.vmm.core.abi.CName;
 import dev.vmm.core.abi.CStruct;
+import dev.vmm.devices.virtio.DeviceConfig;
 import dev.vmm.devices.virtio.VirtioDevice;
 import dev.vmm.devices.virtio.VirtioFeatures;
 import dev.vmm.devices.virtio.VirtioQueues;
@@ -82,11 +83,7 @@ public final class VirtioNet implements VirtioDevice {
 
     @Override
     public int readConfig(int offset, int size) {
-        int v = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            v = v << 8 | (config[offset + i] & 0xff);
-        }
-        return v;
+        return DeviceConfig.read(config, offset, size);
     }
 
     @Override

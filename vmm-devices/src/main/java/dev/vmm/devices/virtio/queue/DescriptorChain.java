@@ -2,6 +2,9 @@ package dev.vmm.devices.virtio.queue;
 
 import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -47,18 +50,18 @@ public record DescriptorChain(int head, List<Buffer> readable, List<Buffer> writ
      * The guest memory of {@code length} bytes of the writable buffers from byte {@code offset}, as
      * bounds-checked segments, for I/O straight into the guest (a disk read) without a copy.
      */
-    public List<java.lang.foreign.MemorySegment> writableSegments(GuestMemory memory, long offset, long length) {
+    public List<MemorySegment> writableSegments(GuestMemory memory, long offset, long length) {
         return segments(memory, writable, offset, length, true);
     }
 
     /** As {@link #writableSegments}, of the readable buffers (a disk write straight from the guest). */
-    public List<java.lang.foreign.MemorySegment> readableSegments(GuestMemory memory, long offset, long length) {
+    public List<MemorySegment> readableSegments(GuestMemory memory, long offset, long length) {
         return segments(memory, readable, offset, length, false);
     }
 
-    private static List<java.lang.foreign.MemorySegment> segments(GuestMemory memory, List<Buffer> buffers, long offset,
+    private static List<MemorySegment> segments(GuestMemory memory, List<Buffer> buffers, long offset,
                                                                   long length, boolean write) {
-        List<java.lang.foreign.MemorySegment> out = new java.util.ArrayList<>();
+        List<MemorySegment> out = new ArrayList<>();
         long skip = offset;
         long left = length;
         for (Buffer b : buffers) {
@@ -92,7 +95,7 @@ public record DescriptorChain(int head, List<Buffer> readable, List<Buffer> writ
             int n = (int) Math.min(b.size() - skip, data.length - done);
             GuestAddress at = b.address().plus(skip);
             if (toGuest) {
-                byte[] part = done == 0 && n == data.length ? data : java.util.Arrays.copyOfRange(data, done, done + n);
+                byte[] part = done == 0 && n == data.length ? data : Arrays.copyOfRange(data, done, done + n);
                 memory.write(at, part);
             } else {
                 byte[] part = memory.read(at, n);

@@ -1,5 +1,12 @@
 package dev.vmm.sev.platform.sim;
 
+import dev.vmm.core.io.InputFile;
+import dev.vmm.core.io.InputFileException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import dev.vmm.sev.attest.Product;
 import dev.vmm.sev.platform.PlatformException;
 import dev.vmm.sev.platform.PlatformState;
@@ -7,7 +14,6 @@ import dev.vmm.sev.platform.SevCertificate;
 import dev.vmm.sev.tcb.TcbLayout;
 import dev.vmm.sev.tcb.TcbVersion;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,14 +59,14 @@ public final class SimulatedPlatformStore {
         Properties p = new Properties();
         try {
             // Bounded and regular (a FIFO would block); decoded strictly, so that garbage says where it is.
-            byte[] bytes = dev.vmm.core.io.InputFile.read(file, MAX_STATE, "platform state");
-            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            p.load(new java.io.StringReader(text));
-        } catch (dev.vmm.core.io.InputFileException e) {
+            byte[] bytes = InputFile.read(file, MAX_STATE, "platform state");
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            p.load(new StringReader(text));
+        } catch (InputFileException e) {
             throw new PlatformException(e.getMessage(), e);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new PlatformException(file + ": not a simulated platform state file (not UTF-8 text)", e);
         } catch (IOException | IllegalArgumentException e) {
             throw new PlatformException(file + ": cannot read the simulated platform state: " + e.getMessage(), e);
