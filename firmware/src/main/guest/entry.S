@@ -22,12 +22,16 @@ ap_entry64:
     movw %ax, %ds
     movw %ax, %es
     movw %ax, %ss
-    /* Stack 1..MAX_CPUS-1 by order of arrival; the BSP has stack 0. */
+    /*
+     * Stacks 1..MAX_CPUS-1 by order of arrival (the BSP has stack 0, whose top is stacks + STACK_SIZE):
+     * arrival n (from 0) runs on the top of stack n + 1. APs beyond them halt at once, without a stack
+     * and without reporting, so that a VM of more vCPUs than the guest counts is told apart by count.
+     */
     movl $1, %eax
     lock xaddl %eax, ap_next_stack
-    cmpl $MAX_CPUS, %eax
+    cmpl $MAX_CPUS - 1, %eax
     jae halt
-    incl %eax
+    addl $2, %eax
     imull $STACK_SIZE, %eax
     addq $stacks, %rax
     movq %rax, %rsp

@@ -595,8 +595,17 @@ void bsp_main(void) {
         fw_cfg_file("opt/vmm/scenario", scenario, sizeof scenario);
     }
     uint32_t cpus = (uint32_t)(raw[0] | raw[1] << 8);
-    if (cpus == 0 || cpus > MAX_CPUS) {
-        cpus = cpus ? MAX_CPUS : 1;
+    if (cpus > MAX_CPUS) {
+        /* The VM has more; the rest halt in ap_entry64 without reporting. */
+        puts("test guest: counts the first ");
+        putu(MAX_CPUS);
+        puts(" of ");
+        putu(cpus);
+        puts(" vCPUs\n");
+        cpus = MAX_CPUS;
+    }
+    if (cpus == 0) {
+        cpus = 1;
     }
     report_cpu("BSP");
     if (cpus > 1) {

@@ -49,7 +49,7 @@ public enum SevMode {
         if (text.equals("seves")) {
             return SEV_ES;
         }
-        throw new IllegalArgumentException("'" + text + "' is not a confidential mode (sev, sev-es, sev-snp)");
+        throw new IllegalArgumentException("'" + text + "' is not a confidential mode (sev, sev-es, snp or sev-snp)");
     }
 
     public static String names() {

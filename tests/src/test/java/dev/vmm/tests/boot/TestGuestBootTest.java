@@ -36,6 +36,25 @@ class TestGuestBootTest {
         assertThat(out.toString()).containsOnlyOnce("BSP online, APIC ID 0");
     }
 
+    /**
+     * The guest counts up to 64 vCPUs; with more, the first 64 report and the rest halt unseen. Once,
+     * the 65th arrival took a stack past the end and reported ("65 of 64", exit 16) whenever it beat
+     * the BSP's count (issue 15): started many times, the result must be the same every time.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {64, 65, 254})
+    void atTheGuestsLimitAndBeyondTheCountIsTheSameEveryTime(int cpus) throws Exception {
+        for (int round = 0; round < 6; round++) {
+            StringBuilder out = new StringBuilder();
+            assertThat(TestVm.run(cpus, "boot", out)).as(out.toString()).isEqualTo(new StopReason.GuestExit(0));
+            assertThat(out).contains("vCPUs online: 64 of 64\n");
+            assertThat(CPU_LINE.matcher(out).results().map(r -> r.group(2)).distinct().count()).as(out.toString()).isEqualTo(64);
+            if (cpus > 64) {
+                assertThat(out).contains("test guest: counts the first 64 of " + cpus + " vCPUs\n");
+            }
+        }
+    }
+
     @Test
     void theGuestsStatusIsTheExitStatus() throws Exception {
         StringBuilder out = new StringBuilder();

@@ -100,7 +100,7 @@ class ConfidentialCliTest {
         "measure --mode snp --firmware /usr/share/ovmf/OVMF.fd --cpu-model EPYC-v9|vmm: error: --cpu-model: unknown model 'EPYC-v9'",
         "measure --mode snp --firmware /usr/share/ovmf/OVMF.fd --cpu-model EPYC --kernel pom.xml|vmm: error: /usr/share/ovmf/OVMF.fd has no SEV hashes table",
         "run --confidential sev-es --psp simulated --cpus 2|vmm: error: embedded test guest has no SEV-ES reset block",
-        "run --confidential sev-snp --psp simulated --policy 0x10000|vmm: error: KVM_SEV_SNP_LAUNCH_START: EINVAL",
+        "run --confidential sev-snp --psp simulated --policy 0x10000|vmm: error: --policy: 0x10000: bit 17 is reserved and must be 1",
         "run --confidential sev-snp --psp simulated --host-data 00|vmm: error: --host-data: must be 32 bytes",
         "run --confidential sgx|vmm: error: --confidential: 'sgx' is not a confidential mode",
         "run --policy 0x1|vmm: error: --policy, --host-data, --id-block, --id-auth, --author-key-enabled and --launch-log need --confidential",

@@ -13,7 +13,12 @@ import java.util.concurrent.TimeUnit;
 /** Runs the packaged VMM as a user does: {@code java -jar vmm/target/vmm.jar ARGS}. */
 record VmmProcess(int status, String stdout, String stderr) {
     static Process start(String... args) throws IOException {
-        Path jar = Path.of(System.getProperty("vmm.jar", "../vmm/target/vmm.jar"));
+        return startIn(null, args);
+    }
+
+    /** In {@code dir} (null: this one), as a user in that directory runs it. */
+    static Process startIn(Path dir, String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("vmm.jar", "../vmm/target/vmm.jar")).toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " missing: the vmm module must be packaged first (mvn verify)");
         }
@@ -21,11 +26,20 @@ record VmmProcess(int status, String stdout, String stderr) {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
         ConsoleSession.withoutJvmOptions(pb.environment());
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         return pb.start();
     }
 
     static VmmProcess run(String... args) throws Exception {
         Process p = start(args);
+        p.getOutputStream().close();
+        return finish(p);
+    }
+
+    static VmmProcess runIn(Path dir, String... args) throws Exception {
+        Process p = startIn(dir, args);
         p.getOutputStream().close();
         return finish(p);
     }

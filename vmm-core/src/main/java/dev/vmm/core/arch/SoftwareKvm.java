@@ -1,5 +1,6 @@
 package dev.vmm.core.arch;
 
+import dev.vmm.core.abi.CName;
 import dev.vmm.core.kvm.CpuidEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,10 @@ public final class SoftwareKvm {
     /** CPUID.7.1:EAX: AVX-VNNI, AVX512_BF16. */
     static final int LEAF7_1_EAX_HIDDEN = 1 << 4 | 1 << 5;
 
+    /** KVM's CPUID leaf of paravirtual features, and the bit (a bit number in kvm_para.h) of PV_UNHALT. */
+    @CName("KVM_CPUID_FEATURES") static final int KVM_CPUID_FEATURES = 0x40000001;
+    @CName("KVM_FEATURE_PV_UNHALT") static final int KVM_FEATURE_PV_UNHALT = 7;
+
     private SoftwareKvm() {}
 
     /** Whether this host's KVM has no hardware virtualization behind it: neither kvm_intel nor kvm_amd. */
@@ -40,7 +45,12 @@ public final class SoftwareKvm {
         return !Files.exists(sysModule.resolve("kvm_intel")) && !Files.exists(sysModule.resolve("kvm_amd"));
     }
 
-    /** {@code cpuid} without the features the instruction emulator cannot run; the XSAVE leaf goes too. */
+    /**
+     * {@code cpuid} without the features the instruction emulator cannot run; the XSAVE leaf goes too.
+     * And without PV_UNHALT: seen here (kvm_pvm, 2026-12-03), Linux's paravirtual spinlock left one
+     * vCPU halted for good while the other sat in KVM_HC_KICK_CPU, its VMCALL never retiring; without
+     * the bit Linux spins natively (QEMU's named CPU models leave it off too).
+     */
     public static List<CpuidEntry> withoutUnemulatable(List<CpuidEntry> cpuid) {
         List<CpuidEntry> out = new ArrayList<>(cpuid.size());
         for (CpuidEntry e : cpuid) {
@@ -51,6 +61,7 @@ public final class SoftwareKvm {
                                 .withEdx(e.edx() & ~LEAF7_EDX_HIDDEN)
                         : e.index() == 1 ? e.withEax(e.eax() & ~LEAF7_1_EAX_HIDDEN) : e);
                 case XsaveSubleaves.LEAF -> out.add(new CpuidEntry(e.function(), e.index(), e.flags(), 0, 0, 0, 0));
+                case KVM_CPUID_FEATURES -> out.add(e.withEax(e.eax() & ~(1 << KVM_FEATURE_PV_UNHALT)));
                 default -> out.add(e);
             }
         }

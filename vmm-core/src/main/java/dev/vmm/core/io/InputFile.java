@@ -66,7 +66,7 @@ public final class InputFile {
     }
 
     /** The errno-like reason, without the JDK's habit of repeating the file name. */
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }

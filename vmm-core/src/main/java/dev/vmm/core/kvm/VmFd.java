@@ -96,6 +96,12 @@ public final class VmFd implements AutoCloseable {
         }
     }
 
+    /**
+     * The most pages one memory slot holds: KVM_MEM_MAX_NR_PAGES, (1 << 31) - 1 (include/linux/kvm_host.h,
+     * not UAPI, so {@code MemorySlotLimitTest} asks the running kernel); one more is EINVAL.
+     */
+    public static final long MAX_SLOT_PAGES = (1L << 31) - 1;
+
     /** KVM_SET_USER_MEMORY_REGION: the host range backs guest-physical {@code [gpa, gpa + size)}. */
     public void setUserMemoryRegion(int slot, int flags, long gpa, MemorySegment host) {
         try (Arena arena = Arena.ofConfined()) {

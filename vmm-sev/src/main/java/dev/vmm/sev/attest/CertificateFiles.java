@@ -61,14 +61,21 @@ public final class CertificateFiles {
     }
 
     private static X509Certificate der(String source, String element, byte[] der) {
+        if (der.length == 0) {
+            throw new CertificateFormatException(source, element, "empty, not a certificate");
+        }
+        if (der[0] != 0x30) {
+            throw new CertificateFormatException(source, element, String.format("not a certificate: neither PEM (no "
+                    + "-----BEGIN line) nor DER (which starts with a SEQUENCE, 0x30; this starts with 0x%02x)", der[0]));
+        }
         X509Certificate cert;
         try {
             cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException e) {
-            throw new CertificateFormatException(source, element, "not an X.509 certificate: " + e.getMessage());
+            throw new CertificateFormatException(source, element, "not an X.509 certificate: " + innermost(e));
         } catch (RuntimeException e) {
             // The JDK's X.509 decoder lets some malformed encodings escape as runtime exceptions.
-            throw new CertificateFormatException(source, element, "not an X.509 certificate: " + e);
+            throw new CertificateFormatException(source, element, "not an X.509 certificate: " + innermost(e));
         }
         try {
             if (!Arrays.equals(cert.getEncoded(), der)) {
@@ -79,5 +86,15 @@ public final class CertificateFiles {
             throw new CertificateFormatException(source, element, e.getMessage());
         }
         return cert;
+    }
+
+    /** The decoder's own words ("Empty input", "DerInputStream.getLength(): lengthTag=..."), not its wrappers'. */
+    private static String innermost(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.replaceFirst("^(Could not parse certificate: )?(java\\.io\\.IOException: )?", "");
     }
 }

@@ -2,6 +2,7 @@ package dev.vmm.sev.attest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The guest policy (report offset 0x008; the u64 given to SNP_LAUNCH_START): the minimum firmware ABI
@@ -58,6 +59,15 @@ public record GuestPolicy(long raw) {
 
     public boolean reservedBit17() {
         return (raw >>> RESERVED_MUST_BE_ONE & 1) != 0;
+    }
+
+    /** Why SNP_LAUNCH_START would refuse this policy before anything is measured, if it would. */
+    public Optional<String> launchRefusal() {
+        if (!reservedBit17()) {
+            return Optional.of(String.format("0x%x: bit 17 is reserved and must be 1, or the firmware refuses the "
+                    + "launch (QEMU's default is 0x30000)", raw));
+        }
+        return Optional.empty();
     }
 
     public List<Bit> set() {

@@ -137,7 +137,12 @@ class VekCertificateTest {
     void certificateFilesNameWhatIsWrong() {
         byte[] der = TestVectors.bytes("milan/virtee_vcek.der");
         assertThatThrownBy(() -> VekCertificate.parse("x.der", new byte[] {0x30, 0x03, 1, 2, 3}))
-                .isInstanceOf(CertificateFormatException.class).hasMessageStartingWith("x.der: DER certificate: not an X.509 certificate");
+                .isInstanceOf(CertificateFormatException.class).hasMessageStartingWith("x.der: DER certificate: not an X.509 certificate")
+                .hasMessageNotContaining("Exception");
+        assertThatThrownBy(() -> VekCertificate.parse("x.der", new byte[0]))
+                .isInstanceOf(CertificateFormatException.class).hasMessage("x.der: DER certificate: empty, not a certificate");
+        assertThatThrownBy(() -> VekCertificate.parse("x.der", new byte[] {'h', 'i'}))
+                .isInstanceOf(CertificateFormatException.class).hasMessageContaining("neither PEM").hasMessageEndingWith("0x68)");
         byte[] trailing = java.util.Arrays.copyOf(der, der.length + 2);
         assertThatThrownBy(() -> VekCertificate.parse("x.der", trailing))
                 .isInstanceOf(CertificateFormatException.class).hasMessage("x.der: DER certificate: 2 bytes after the certificate");

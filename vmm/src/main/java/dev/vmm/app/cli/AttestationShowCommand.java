@@ -21,7 +21,7 @@ public final class AttestationShowCommand implements Callable<Integer> {
     @Option(names = "--report", required = true, paramLabel = "FILE", description = "The report (raw bytes, as snpguest writes it).")
     Path report;
 
-    @Option(names = "--product", paramLabel = "milan|genoa|turin",
+    @Option(names = "--product", paramLabel = "milan|genoa|turin|venice",
             description = "CPU generation of a version 2 report, which has no CPUID (decides its TCB layout).")
     String product;
 

@@ -57,7 +57,7 @@ public final class AttestationVerifyCommand implements Callable<Integer> {
             description = "ARK and ASK (and/or ASVK), e.g. KDS's cert_chain, used instead of AMD's built-in chain.")
     Path chain;
 
-    @Option(names = "--product", paramLabel = "milan|genoa|turin",
+    @Option(names = "--product", paramLabel = "milan|genoa|turin|venice",
             description = "CPU generation; by default from the report's CPUID or the key's productName.")
     String product;
 

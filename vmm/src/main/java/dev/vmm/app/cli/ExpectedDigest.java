@@ -3,6 +3,7 @@ package dev.vmm.app.cli;
 import dev.vmm.app.confidential.LaunchInputs;
 import dev.vmm.app.confidential.LaunchLogFile;
 import dev.vmm.app.config.ConfigException;
+import dev.vmm.app.config.CpusConfig;
 import dev.vmm.app.config.PayloadConfig;
 import dev.vmm.firmware.FirmwareImage;
 import dev.vmm.firmware.ovmf.OvmfImage;
@@ -26,15 +27,17 @@ final class ExpectedDigest {
 
     /** Also writes the launch log when {@code --launch-log} asks for one. */
     static byte[] compute(SevMode m, Path firmware, int cpus, LaunchOptions launch) {
-        if (cpus < 1) {
-            throw new ConfigException("--cpus " + cpus + ": must be at least 1");
-        }
+        new CpusConfig(cpus).validate();
         if (m.hasVmsa() && launch.cpuModel == null) {
             throw new ConfigException("confidential.cpu_model", "is needed for " + m.runName()
                     + ": the VMSAs hold its CPUID signature");
         }
         new PayloadConfig(firmware, null, launch.kernel, launch.initrd, launch.append).validate(true);
         OvmfImage ovmf = OvmfImage.parse(FirmwareImage.read(firmware));
+        if (!ovmf.hasFooterTable()) {
+            System.err.println("vmm: warning: " + firmware + " has no OVMF footer table: measured as firmware without "
+                    + "SEV metadata (is it OVMF?)");
+        }
         CpuModel cpu = m.hasVmsa() ? LaunchInputs.cpuModel(launch.cpuModel, null) : CpuModel.fromSignature("none", 0);
         byte[] hashes = LaunchInputs.hashTable(launch.kernel, launch.initrd, launch.append);
         // The CPUID page's contents never enter the digest (the firmware checks them instead).

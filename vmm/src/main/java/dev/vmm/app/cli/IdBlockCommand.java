@@ -4,6 +4,7 @@ import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.ConfigFiles;
 import dev.vmm.app.config.Hex;
 import dev.vmm.sev.SevMode;
+import dev.vmm.sev.attest.GuestPolicy;
 import dev.vmm.sev.idblock.EcKeyFile;
 import dev.vmm.sev.idblock.IdBlock;
 import dev.vmm.sev.idblock.IdBlockSigner;
@@ -85,9 +86,13 @@ public final class IdBlockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        long guestPolicy = Hex.parseLong("--policy", policy);
+        new GuestPolicy(guestPolicy).launchRefusal().ifPresent(why -> {
+            throw new ConfigException("--policy " + why);
+        });
         byte[] ld = launchDigest();
         IdBlock block = new IdBlock(ld, sixteen("--family-id", familyId), sixteen("--image-id", imageId),
-                u32("--version", version), u32("--svn", svn), Hex.parseLong("--policy", policy));
+                u32("--version", version), u32("--svn", svn), guestPolicy);
         KeyPair id = EcKeyFile.read(idKey);
         KeyPair author = authorKey == null ? null : EcKeyFile.read(authorKey);
         IdBlockSigner.Signed signed = IdBlockSigner.sign(block, id, author);

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.ConfigFiles;
 import dev.vmm.app.config.Hex;
+import dev.vmm.core.io.InputFile;
 import dev.vmm.sev.platform.PdhCertExport;
+import dev.vmm.sev.platform.PlatformLayouts;
 import dev.vmm.sev.platform.PlatformStatus;
 import dev.vmm.sev.platform.SevCertificate;
 import dev.vmm.sev.platform.SevPlatform;
@@ -14,7 +16,9 @@ import dev.vmm.sev.platform.SnpConfig;
 import dev.vmm.sev.platform.SnpPlatformStatus;
 import dev.vmm.sev.tcb.TcbLayout;
 import dev.vmm.sev.tcb.TcbVersion;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -180,6 +184,13 @@ public final class PlatformCommand {
 
         @Override
         String run(SevPlatform platform, Map<String, Object> out) {
+            // The directory is made (as mkdir, not mkdir -p: a typo in its parent is refused).
+            ConfigFiles.requireDirectory("--out-dir", dir);
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new ConfigException("--out-dir", dir + ": cannot create: " + InputFile.reason(e));
+            }
             PdhCertExport export = platform.pdhCertExport();
             StringBuilder text = new StringBuilder();
             Map<String, Object> files = new LinkedHashMap<>();
@@ -283,7 +294,12 @@ public final class PlatformCommand {
 
         @Override
         String run(SevPlatform platform, Map<String, Object> out) {
-            platform.vlekLoad(ConfigFiles.read("--wrapped", wrapped));
+            byte[] hashstick = ConfigFiles.read("--wrapped", wrapped);
+            long size = PlatformLayouts.SEV_USER_DATA_SNP_WRAPPED_VLEK_HASHSTICK.byteSize();
+            if (hashstick.length != size) {
+                throw new ConfigException("--wrapped", wrapped + ": " + hashstick.length + " bytes; a wrapped VLEK hashstick is " + size);
+            }
+            platform.vlekLoad(hashstick);
             out.put("done", "SNP_VLEK_LOAD");
             return "SNP_VLEK_LOAD done: the VLEK signs attestation reports from now on\n";
         }

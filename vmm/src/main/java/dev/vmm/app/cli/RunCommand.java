@@ -14,6 +14,7 @@ import dev.vmm.app.config.Sizes;
 import dev.vmm.app.config.VmConfig;
 import dev.vmm.app.machine.Console;
 import dev.vmm.app.machine.ExitStatus;
+import dev.vmm.app.machine.GuestMemoryFit;
 import dev.vmm.app.machine.Machine;
 import dev.vmm.app.machine.MachineBuilder;
 import dev.vmm.core.vcpu.StopReason;
@@ -128,6 +129,7 @@ public final class RunCommand implements Callable<Integer> {
                 .console(console.equals("none") ? null : CharDevice.parse("console", console))
                 .emulationAssist(!noEmulationAssist).confidential(confidentialConfig()).build().validate();
         Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);
+        GuestMemoryFit.hostWarning(config.memory().size()).ifPresent(w -> System.err.println("vmm: warning: " + w));
         StopReason reason;
         try {
             HostSignals.forwardTo(machine);

@@ -29,6 +29,7 @@ public final class VmmCommand {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VmmCommand());
         cli.setExecutionExceptionHandler(VmmCommand::handle);
+        cli.setParameterExceptionHandler(VmmCommand::usageError);
         // picocli's default for a bad option is 2, which `attestation verify` and `host check` use for
         // "checks failed"; every subcommand reports a usage error as 1 instead.
         setUsageErrorStatus(cli);
@@ -38,6 +39,20 @@ public final class VmmCommand {
     private static void setUsageErrorStatus(CommandLine cmd) {
         cmd.getCommandSpec().exitCodeOnInvalidInput(USAGE_ERROR);
         cmd.getSubcommands().values().forEach(VmmCommand::setUsageErrorStatus);
+    }
+
+    /**
+     * A bad command line is one line, as every other error: what is wrong, then where the usage is
+     * (picocli's default prints the whole usage, 25-64 lines, without our prefix).
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String message = e.getMessage().lines().map(String::strip).reduce((a, b) -> a + " " + b).orElse("bad arguments")
+                .replaceFirst("^Error: ", "");
+        err.println("vmm: error: " + message + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** Expected failures become one line on stderr; anything else keeps its stack trace (a bug). */

@@ -2,6 +2,7 @@ package dev.vmm.app.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vmm.sev.SevMode;
+import dev.vmm.sev.attest.GuestPolicy;
 import dev.vmm.sev.psp.PspKind;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -70,6 +71,11 @@ public record ConfidentialConfig(SevMode mode, Long policy, PspKind psp, @JsonPr
         }
         if (idBlock != null && mode != SevMode.SEV_SNP) {
             throw new ConfigException("confidential.id_block", "is for sev-snp guests");
+        }
+        if (mode == SevMode.SEV_SNP && policy != null) {
+            new GuestPolicy(policy).launchRefusal().ifPresent(why -> {
+                throw new ConfigException("confidential.policy", why);
+            });
         }
         if (mode == SevMode.SEV && policy != null && (policy >>> 32) != 0) {
             throw new ConfigException("confidential.policy", String.format("0x%x: SEV policies are 32 bits", policy));

@@ -27,13 +27,21 @@ public final class ConfigFiles {
         }
     }
 
-    /** Writes {@code bytes} to {@code file}, creating its directory if needed. */
+    /** Writes {@code bytes} to {@code file}, whose directory must exist (as cp and openssl want; a typo makes none). */
     public static void write(String field, Path file, byte[] bytes) {
+        requireDirectory(field, file);
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, bytes);
         } catch (IOException e) {
-            throw new ConfigException(field, file + ": cannot write: " + e.getMessage());
+            throw new ConfigException(field, file + ": cannot write: " + InputFile.reason(e));
+        }
+    }
+
+    /** Refuses an output file whose directory is missing, before anything of a command's output is written. */
+    public static void requireDirectory(String field, Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            throw new ConfigException(field, file + ": no directory " + parent);
         }
     }
 }

@@ -35,6 +35,9 @@ public final class Sizes {
     }
 
     public static String format(long bytes) {
+        if (bytes % (1L << 40) == 0) {
+            return (bytes >> 40) + " TiB";
+        }
         if (bytes % (1L << 30) == 0) {
             return (bytes >> 30) + " GiB";
         }

@@ -77,6 +77,7 @@ public final class MachineBuilder {
             Payload payload = step("read the payload", this::readPayload);
             Kvm kvm = step("open " + config.platform().kvmDevice(),
                     () -> closer.add(Kvm.open(config.platform().kvmDevice().toString())));
+            GuestMemoryFit.check(config.memory().size(), kvm.supportedCpuid());
             BootMethod boot = step("prepare the boot", () -> BootMethods.of(config, payload, kvm, this::launched));
             VmFd vm = step("create VM", () -> createVm(kvm, boot.vmType()));
             GuestMemory memory = step("map guest memory", () -> mapMemory(boot));

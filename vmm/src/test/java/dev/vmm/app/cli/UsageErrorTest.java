@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -21,6 +22,22 @@ class UsageErrorTest {
         assertThat(execute(command, "--no-such-option")).isEqualTo(VmmCommand.USAGE_ERROR);
         // picocli names the first problem it meets: the unknown option, or a required one missing.
         assertThat(err.toString()).containsAnyOf("--no-such-option", "Missing required option");
+        assertThat(err.toString().lines().toList()).as(err.toString()).hasSize(1).first().asString()
+                .startsWith("vmm: error: ").endsWith("(see 'vmm" + (command.isEmpty() ? "" : " " + command) + " --help')");
+    }
+
+    /** What picocli explains in a paragraph of usage is one line each, naming the option (issue 15). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"run --cpus x|--cpus", "run extra|extra", "measure|--mode",
+        "run --memory|--memory", "attestation show --json|--report"})
+    void aUsageErrorIsOneLineNamingTheOption(String command, String named) {
+        CommandLine cli = VmmCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute(command.split(" "))).isEqualTo(VmmCommand.USAGE_ERROR);
+        assertThat(err.toString().lines().toList()).as(err.toString()).hasSize(1).first().asString()
+                .startsWith("vmm: error: ").contains(named).endsWith(" --help')");
+        assertThat(out.toString()).isEmpty();
     }
 
     @ParameterizedTest
