@@ -85,7 +85,21 @@ public final class Kvm implements AutoCloseable {
         return vcpuMmapSize;
     }
 
+    /**
+     * KVM_GET_SUPPORTED_CPUID, asked once per handle: the answer is fixed, and a machine's build asks
+     * for it from several places (the boot method, the memory limits, the confidential launch).
+     */
     public List<CpuidEntry> supportedCpuid() {
+        List<CpuidEntry> cached = supportedCpuid;
+        if (cached == null) {
+            cached = supportedCpuid = List.copyOf(readSupportedCpuid());
+        }
+        return cached;
+    }
+
+    private volatile List<CpuidEntry> supportedCpuid;
+
+    private List<CpuidEntry> readSupportedCpuid() {
         long header = RegsLayouts.KVM_CPUID2.byteSize();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(header + MAX_CPUID_ENTRIES * CpuidEntry.SIZE, 8);
