@@ -64,6 +64,12 @@ void *memset(void *dst, int c, uint64_t n) {
     return dst;
 }
 
+static uint64_t strlen(const char *s) {
+    uint64_t n = 0;
+    while (s[n]) n++;
+    return n;
+}
+
 static void putc(char c) {
     while (!(inb(COM1 + 5) & 0x20)) pause();    /* LSR.THRE */
     outb(COM1, (uint8_t)c);
@@ -436,6 +442,95 @@ static void virtio_net(struct virtio_dev *v) {
     putc('\n');
 }
 
+/*
+ * virtio-vsock, stream packets by hand: the host connects to guest port 5001 and has its bytes
+ * echoed; then the guest connects to host port 1234, sends a line and prints the answer. One packet
+ * in flight each way; credit updates from the host are skipped.
+ */
+struct vsock_hdr {
+    uint64_t src_cid, dst_cid;
+    uint32_t src_port, dst_port, len;
+    uint16_t type, op;
+    uint32_t flags, buf_alloc, fwd_cnt;
+} __attribute__((packed));
+enum { VSOCK_REQUEST = 1, VSOCK_RESPONSE, VSOCK_RST, VSOCK_SHUTDOWN, VSOCK_RW, VSOCK_CREDIT_UPDATE };
+#define VSOCK_TX     (VQ_BUF + 0x4000)
+#define VSOCK_RX     (VQ_BUF + 0x8000)
+#define VSOCK_RX_LEN 256
+
+static uint64_t vsock_cid;
+static uint32_t vsock_fwd;              /* payload bytes taken from the host: our fwd_cnt */
+
+static void vsock_send(struct virtio_dev *v, uint32_t src, uint32_t dst, uint16_t op, uint32_t flags,
+                       const void *data, uint32_t len) {
+    struct vsock_hdr *h = (struct vsock_hdr *)VSOCK_TX;
+    *h = (struct vsock_hdr){vsock_cid, 2, src, dst, len, 1, op, flags, 4096, vsock_fwd};
+    memcpy(h + 1, data, len);
+    virtio_desc(1)[0] = (struct vq_desc){VSOCK_TX, (uint32_t)sizeof *h + len, 0, 0};
+    virtio_request(v, 1);
+}
+
+static struct vsock_hdr *vsock_recv(struct virtio_dev *v, uint16_t want) {
+    for (;;) {
+        virtio_desc(0)[0] = (struct vq_desc){VSOCK_RX, (uint32_t)sizeof(struct vsock_hdr) + VSOCK_RX_LEN, 2, 0};
+        virtio_request(v, 0);
+        struct vsock_hdr *h = (struct vsock_hdr *)VSOCK_RX;
+        if (h->op == want) {
+            vsock_fwd += h->len;
+            return h;
+        }
+        if (h->op == VSOCK_CREDIT_UPDATE || (want == VSOCK_RST && h->op == VSOCK_SHUTDOWN)) continue;
+        puts("virtio-vsock: op ");
+        putu(h->op);
+        puts(" from the host, expected ");
+        putu(want);
+        putc('\n');
+        virtio_fail("virtio-vsock protocol");
+    }
+}
+
+static void vsock_print(struct vsock_hdr *h) {
+    const char *d = (const char *)(h + 1);
+    for (uint32_t i = 0; i < h->len && i < VSOCK_RX_LEN && d[i] != '\n'; i++) putc(d[i]);
+    putc('\n');
+}
+
+static void virtio_vsock(struct virtio_dev *v) {
+    vsock_cid = mmio_read32(v->device) | (uint64_t)mmio_read32(v->device + 4) << 32;
+    vsock_fwd = 0;
+    puts("virtio-vsock: cid ");
+    putu(vsock_cid);
+    puts(", listening on port 5001\n");
+    struct vsock_hdr *h = vsock_recv(v, VSOCK_REQUEST);
+    uint32_t host_port = h->src_port;
+    if (h->dst_port != 5001 || h->src_cid != 2) virtio_fail("virtio-vsock: a request for another port");
+    vsock_send(v, 5001, host_port, VSOCK_RESPONSE, 0, 0, 0);
+    h = vsock_recv(v, VSOCK_RW);
+    uint8_t echo[VSOCK_RX_LEN];
+    uint32_t n = h->len < VSOCK_RX_LEN ? h->len : VSOCK_RX_LEN;
+    memcpy(echo, h + 1, n);
+    vsock_send(v, 5001, host_port, VSOCK_RW, 0, echo, n);
+    puts("virtio-vsock: port 5001 echoed ");
+    putu(n);
+    puts(" bytes to host port ");
+    putu(host_port);
+    putc('\n');
+    vsock_recv(v, VSOCK_SHUTDOWN);
+    vsock_send(v, 5001, host_port, VSOCK_RST, 0, 0, 0);
+
+    vsock_fwd = 0;
+    vsock_send(v, 6000, 1234, VSOCK_REQUEST, 0, 0, 0);
+    vsock_recv(v, VSOCK_RESPONSE);
+    const char *line = "hello over vsock from the vmm test guest\n";
+    vsock_send(v, 6000, 1234, VSOCK_RW, 0, line, (uint32_t)strlen(line));
+    h = vsock_recv(v, VSOCK_RW);
+    puts("virtio-vsock: host port 1234 answered: ");
+    vsock_print(h);
+    vsock_send(v, 6000, 1234, VSOCK_SHUTDOWN, 3, 0, 0);
+    vsock_recv(v, VSOCK_RST);
+    puts("virtio-vsock: closed\n");
+}
+
 /* The benchmark: n reads of `sectors` sectors each from every virtio-blk device, polled one at a time. */
 static void virtio_bench(uint64_t n, uint64_t sectors) {
     if (sectors == 0 || sectors > 128) sectors = 8;
@@ -469,6 +564,31 @@ static void virtio_bench(uint64_t n, uint64_t sectors) {
     virtio_fail("no modern virtio-blk on bus 0");
 }
 
+/* The network benchmark: n frames of 64 bytes out of the first virtio-net device, polled one at a time. */
+static void virtio_net_bench(uint64_t n) {
+    for (int slot = 2; slot < 32; slot++) {
+        uint32_t id = pci_read32(slot, 0);
+        if ((id & 0xffff) != VIRTIO_VENDOR || (id >> 16) != 0x1041) continue;
+        struct virtio_dev v;
+        v.type = 1;
+        virtio_setup(&v, slot);
+        virtio_queue(&v, 0);
+        virtio_queue(&v, 1);
+        virtio_start(&v);
+        uint8_t *tx = (uint8_t *)(VQ_BUF + 0x4000);
+        memset(tx, 0, 12 + 64);
+        for (int i = 0; i < 6; i++) tx[12 + i] = 0xff;
+        tx[12 + 12] = 0x88; tx[12 + 13] = 0xb5;
+        virtio_desc(1)[0] = (struct vq_desc){VQ_BUF + 0x4000, 12 + 64, 0, 0};
+        for (uint64_t i = 0; i < n; i++) virtio_request(&v, 1);
+        puts("nbench: ");
+        putu(n);
+        puts(" frames of 64 bytes\n");
+        return;
+    }
+    virtio_fail("no modern virtio-net on bus 0");
+}
+
 static void virtio_scenario(int hostile) {
     int found = 0;
     for (int slot = 2; slot < 32; slot++) {
@@ -478,11 +598,11 @@ static void virtio_scenario(int hostile) {
         v.type = (int)(id >> 16) - 0x1040;
         virtio_setup(&v, slot);
         virtio_queue(&v, v.type == 3 ? 1 : 0);
-        if (v.type == 1) virtio_queue(&v, 1);
+        if (v.type == 1 || v.type == 19) virtio_queue(&v, 1);
         virtio_start(&v);
         found++;
         if (hostile) {
-            uint16_t q = v.type == 3 || v.type == 1 ? 1 : 0;                  /* a queue the device reads */
+            uint16_t q = v.type == 3 || v.type == 1 || v.type == 19 ? 1 : 0;                  /* a queue the device reads */
             virtio_desc(q)[0] = (struct vq_desc){0x7fff00000000UL, 4096, (uint16_t)(q ? 0 : 2), 0};
             if (virtio_request(&v, q) != 0xffffffffu) virtio_fail("the device took a buffer outside RAM");
             puts("virtio: device ");
@@ -498,6 +618,8 @@ static void virtio_scenario(int hostile) {
             virtio_console(&v);
         } else if (v.type == 1) {
             virtio_net(&v);
+        } else if (v.type == 19) {
+            virtio_vsock(&v);
         }
     }
     puts("virtio: ");
@@ -557,6 +679,10 @@ static void run_scenario(const char *scenario) {
         uint64_t n = parse_u64(p);
         while (*p >= '0' && *p <= '9') p++;
         virtio_bench(n, *p == ':' ? parse_u64(p + 1) : 8);
+        return;
+    }
+    if (starts_with(scenario, "nbench:")) {
+        virtio_net_bench(parse_u64(scenario + 7));
         return;
     }
     if (streq(scenario, "virtio-spin")) {

@@ -7,6 +7,7 @@
  * as Debian ships them: the kernel decompresses), reads /dev/hwrng, reads sector 0 of /dev/vda, writes
  * sector 1 and fsyncs it, and writes a line to /dev/hvc0 (virtio-console, built in). With "network"
  * it loads virtio_net, brings eth0 up and sends a frame of a test ethertype, then waits for the answer.
+ * With "vsock" it loads the virtio vsock transport and talks to host port 1234 over a vsock stream.
  */
 #define SYS_read 0
 #define SYS_write 1
@@ -22,6 +23,10 @@
 #define SYS_sendto 44
 #define SYS_recvfrom 45
 #define SYS_bind 49
+#define SYS_connect 42
+#define AF_VSOCK 40
+#define SOCK_STREAM 1
+#define VMADDR_CID_HOST 2
 #define AF_INET 2
 #define AF_PACKET 17
 #define SOCK_DGRAM 2
@@ -250,6 +255,42 @@ static void network(void) {
     say("init: eth0 got no answer\n");
 }
 
+struct sockaddr_vm { unsigned short family, reserved1; unsigned int port, cid; unsigned char flags, zero[3]; };
+
+/* A stream to host port 1234 (a host service at PATH_1234 of --vsock): a line out, the answer in. */
+static void vsock(void) {
+    load("/vsock.ko.xz");
+    load("/vmw_vsock_virtio_transport_common.ko.xz");
+    load("/vmw_vsock_virtio_transport.ko.xz");
+    long s = syscall3(SYS_socket, AF_VSOCK, SOCK_STREAM, 0);
+    struct sockaddr_vm host = {AF_VSOCK, 0, 1234, VMADDR_CID_HOST, 0, {0}};
+    long r = s < 0 ? s : syscall3(SYS_connect, s, (long) &host, sizeof host);
+    if (r < 0) {
+        fail("vsock connect to host port 1234", r);
+        return;
+    }
+    const char *line = "hello from linux over vsock\n";
+    long n = 0;
+    while (line[n]) n++;
+    r = syscall3(SYS_write, s, (long) line, n);
+    if (r != n) {
+        fail("vsock write", r);
+        return;
+    }
+    char in[128];
+    long got = 0;
+    while (got < (long) sizeof in - 1) {
+        long k = syscall3(SYS_read, s, (long) in + got, sizeof in - 1 - got);
+        if (k <= 0) break;
+        got += k;
+        if (in[got - 1] == '\n') break;
+    }
+    in[got] = 0;
+    say("init: vsock got: ");
+    say(in);
+    syscall3(SYS_close, s, 0, 0);
+}
+
 static int same(const char *a, const char *b) {
     while (*a && *a == *b) {
         a++;
@@ -283,6 +324,9 @@ void start(long *stack) {
         }
         if (same(argv[i], "network")) {
             network();
+        }
+        if (same(argv[i], "vsock")) {
+            vsock();
         }
     }
     say(reboot ? "init: restarting\n" : "init: powering off\n");

@@ -13,11 +13,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The driver's side of one virtio-blk queue for the in-process benchmark: the device set up through its
- * BAR as a driver does, then each read written into the rings by hand and served by
+ * The driver's side of one queue for the in-process benchmarks: the device set up through its BAR as a
+ * driver does, then each request written into the rings by hand and served by
  * {@link VirtioPciFunction#queueNotified}, as the I/O thread would serve it.
  */
-final class BenchDriver {
+public final class BenchDriver {
     private static final int SIZE = 16;
     private static final long DESC = 0x1000;
     private static final long AVAIL = DESC + 16 * SIZE;
@@ -29,17 +29,28 @@ final class BenchDriver {
     private final GuestMemory memory;
     private final BusDevice bar;
     private final Arena arena = Arena.ofAuto();
+    private final int queue;
     private short idx;
 
-    BenchDriver(VirtioPciFunction f, GuestMemory memory) {
+    /** virtio-blk's request queue with one 4 KiB read chain (header, data, status) at head 0. */
+    public BenchDriver(VirtioPciFunction f, GuestMemory memory) {
+        this(f, memory, 0);
+        descriptor(0, HEADER, 16, Vring.DESC_F_NEXT, 1);
+        descriptor(1, DATA, 4096, Vring.DESC_F_NEXT | Vring.DESC_F_WRITE, 2);
+        descriptor(2, STATUS, 1, Vring.DESC_F_WRITE, 0);
+    }
+
+    /** Queue {@code queue} of the device behind {@code f} enabled (the others not), and DRIVER_OK. */
+    public BenchDriver(VirtioPciFunction f, GuestMemory memory, int queue) {
         this.f = f;
         this.memory = memory;
         this.bar = f.bar();
+        this.queue = queue;
         common(VirtioPciLayouts.DEVICE_STATUS, 1, DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER);
         common(VirtioPciLayouts.GUEST_FEATURE_SELECT, 4, 1);
         common(VirtioPciLayouts.GUEST_FEATURE, 4, VirtioFeatures.bit(VirtioFeatures.VERSION_1) >>> 32);
         common(VirtioPciLayouts.DEVICE_STATUS, 1, DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER | DeviceStatus.FEATURES_OK);
-        common(VirtioPciLayouts.QUEUE_SELECT, 2, 0);
+        common(VirtioPciLayouts.QUEUE_SELECT, 2, queue);
         common(VirtioPciLayouts.QUEUE_SIZE, 2, SIZE);
         common(VirtioPciLayouts.QUEUE_DESC_LO, 4, DESC);
         common(VirtioPciLayouts.QUEUE_AVAIL_LO, 4, AVAIL);
@@ -47,9 +58,6 @@ final class BenchDriver {
         common(VirtioPciLayouts.QUEUE_ENABLE, 2, 1);
         common(VirtioPciLayouts.DEVICE_STATUS, 1, DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER | DeviceStatus.FEATURES_OK
                 | DeviceStatus.DRIVER_OK);
-        descriptor(0, HEADER, 16, Vring.DESC_F_NEXT, 1);
-        descriptor(1, DATA, 4096, Vring.DESC_F_NEXT | Vring.DESC_F_WRITE, 2);
-        descriptor(2, STATUS, 1, Vring.DESC_F_WRITE, 0);
     }
 
     private void common(int field, int size, long value) {
@@ -60,7 +68,8 @@ final class BenchDriver {
         bar.write(VirtioPciFunction.COMMON_OFFSET + field, s);
     }
 
-    private void descriptor(int i, long addr, int len, int flags, int next) {
+    /** Descriptor {@code i} of the queue's table. */
+    public void descriptor(int i, long addr, int len, int flags, int next) {
         GuestAddress at = GuestAddress.of(DESC + 16L * i);
         memory.writeLong(at, addr);
         memory.writeInt(at.plus(8), len);
@@ -68,14 +77,19 @@ final class BenchDriver {
         memory.writeShort(at.plus(14), (short) next);
     }
 
-    /** One 4 KiB read of block {@code block}, offered and served. */
-    void read4k(long block) {
-        memory.writeInt(GuestAddress.of(HEADER), 0);
-        memory.writeLong(GuestAddress.of(HEADER + 8), block * 8);
-        memory.writeShort(GuestAddress.of(AVAIL + 4 + 2L * ((idx & 0xffff) % SIZE)), (short) 0);
+    /** Offers the chain at {@code head} and has the device serve the queue, as a notification would. */
+    public void request(int head) {
+        memory.writeShort(GuestAddress.of(AVAIL + 4 + 2L * ((idx & 0xffff) % SIZE)), (short) head);
         idx++;
         memory.storeReleaseShort(GuestAddress.of(AVAIL + 2), idx);
-        f.queueNotified(0);
+        f.queueNotified(queue);
+    }
+
+    /** One 4 KiB read of block {@code block}, offered and served. */
+    public void read4k(long block) {
+        memory.writeInt(GuestAddress.of(HEADER), 0);
+        memory.writeLong(GuestAddress.of(HEADER + 8), block * 8);
+        request(0);
         if (memory.readByte(GuestAddress.of(STATUS)) != 0) {
             throw new IllegalStateException("the benchmark's read failed");
         }

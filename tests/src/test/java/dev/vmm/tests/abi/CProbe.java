@@ -38,6 +38,8 @@ final class CProbe {
             #include <linux/virtio_blk.h>
             #include <linux/virtio_console.h>
             #include <linux/virtio_net.h>
+            #include <linux/virtio_vsock.h>
+            #include <linux/vm_sockets.h>
             #include <sys/socket.h>
             #include <sys/un.h>
             #include <linux/if.h>

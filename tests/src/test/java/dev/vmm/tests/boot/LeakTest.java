@@ -38,16 +38,38 @@ class LeakTest {
                 .console(new CharDevice.None()).build(), CYCLES / 4);
     }
 
+    /** With vsock connections both ways: the listener, each connection's socket, the host side's eventfd. */
+    @Test
+    void aMachineWithVsockConnectionsLeavesNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("v.sock");
+        try (var service = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
+                .bind(java.net.UnixDomainSocketAddress.of(dir.resolve("v.sock_1234")))) {
+            var config = TestVm.scenario(1, "virtio").toBuilder().memory(RAM)        // serial captured: the guest's cue
+                    .vsock(new dev.vmm.app.config.VsockConfig(42, socket)).build();
+            check(config, CYCLES / 8, vm -> VsockKvmTest.converse(vm, socket, service));
+            assertThat(socket).doesNotExist();
+        }
+    }
+
+    @FunctionalInterface
+    interface Run {
+        void run(TestVm vm) throws Exception;
+    }
+
     private void check(dev.vmm.app.config.VmConfig config, int cycles) throws Exception {
+        check(config, cycles, vm -> assertThat(vm.start().awaitStop()).isEqualTo(new StopReason.GuestExit(0)));
+    }
+
+    private void check(dev.vmm.app.config.VmConfig config, int cycles, Run run) throws Exception {
         for (int i = 0; i < 3; i++) {      // warm up: classes, JIT, libc's and the JVM's own lazily opened fds
-            cycle(config);
+            cycle(config, run);
         }
         long fds = fdCount();
         long kvmMappings = mappings(KVM_RUN);
         long ramMappings = ramMappings();
         long threads = vcpuThreads();
         for (int i = 0; i < cycles; i++) {
-            cycle(config);
+            cycle(config, run);
         }
         assertThat(fdCount()).as("open fds").isEqualTo(fds);
         assertThat(mappings(KVM_RUN)).as("kvm_run mappings").isEqualTo(kvmMappings).isZero();
@@ -56,9 +78,9 @@ class LeakTest {
         assertThat(Thread.getAllStackTraces().keySet()).as("I/O threads").noneMatch(t -> t.getName().equals("vmm-virtio-io"));
     }
 
-    private static void cycle(dev.vmm.app.config.VmConfig config) throws Exception {
+    private static void cycle(dev.vmm.app.config.VmConfig config, Run run) throws Exception {
         try (TestVm vm = new TestVm(config)) {
-            assertThat(vm.start().awaitStop()).isEqualTo(new StopReason.GuestExit(0));
+            run.run(vm);
         }
     }
 

@@ -40,6 +40,11 @@ class CarelessInputTest {
             id-block --digest D --id-key DIR/id.pem IDS --policy 0x0 --out-block DIR/b --out-auth DIR/a | --policy 0x0: bit 17 is reserved and must be 1
             run --confidential sev-snp --psp simulated --cpu-model EPYC-Milan --policy 0x0 | --policy: 0x0: bit 17 is reserved and must be 1
             id-block --digest D --id-key DIR/id.pem IDS --policy 0x30000 --out-block DIR/none/b --out-auth DIR/a | --out-block: DIR/none/b: no directory DIR/none
+            run --vsock cid=2,socket=DIR/v.sock | --vsock: 2 is not a guest CID (3 to 4294967294
+            run --vsock cid=3                | --vsock: 'cid=3' needs cid=N and socket=PATH
+            run --vsock cid=x,socket=DIR/v.sock | --vsock: cid='x' in 'cid=x,socket=DIR/v.sock' is not a number
+            run --vsock cid=3,socket=DIR/random.fd | --vsock: DIR/random.fd: exists (another VMM's socket?
+            run --vsock cid=3,socket=DIR/none/v.sock | --vsock: DIR/none/v.sock: no directory DIR/none
             attestation show --report ../vmm-sev/src/test/resources/attest/milan/trustee_report_v2.bin --product rome | --product: 'rome' is not one of milan, genoa, turin, venice
             """)
     void oneLineThatSaysWhy(String command, String expected) throws Exception {

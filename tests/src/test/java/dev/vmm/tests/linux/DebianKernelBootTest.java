@@ -8,6 +8,12 @@ import dev.vmm.core.arch.SoftwareKvm;
 import dev.vmm.tests.console.ConsoleSession;
 import dev.vmm.tests.net.EchoPeer;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,6 +192,43 @@ class DebianKernelBootTest {
         assertThat(Files.readString(dir.resolve("hvc0.txt"))).isEqualTo("hvc0: hello from linux\n");
         String sector1 = new String(Files.readAllBytes(image), 512, 64, StandardCharsets.US_ASCII);
         assertThat(sector1).startsWith("written by linux through virtio-blk");
+    }
+
+    @Test
+    void linuxsVsockDriverReachesAHostServiceThroughTheHybridSocket(@TempDir Path dir) throws Exception {
+        assumeFalse(SoftwareKvm.detect(), NO_USER_MODE_HERE);
+        Path initrd = Files.write(dir.resolve("initramfs.cpio"), Initramfs.withTestInit()
+                .file("vsock.ko.xz", module("net/vmw_vsock/vsock.ko.xz"), 0644)
+                .file("vmw_vsock_virtio_transport_common.ko.xz", module("net/vmw_vsock/vmw_vsock_virtio_transport_common.ko.xz"), 0644)
+                .file("vmw_vsock_virtio_transport.ko.xz", module("net/vmw_vsock/vmw_vsock_virtio_transport.ko.xz"), 0644)
+                .toBytes());
+        Path socket = dir.resolve("vsock.sock");
+        try (ServerSocketChannel service = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                .bind(UnixDomainSocketAddress.of(dir.resolve("vsock.sock_1234")));
+             ConsoleSession s = vmm(List.of("--kernel", linux.resolve("vmlinux").toString(), "--initrd", initrd.toString(),
+                     "--append", SoftwareKvmCmdline.forThisHost("console=ttyS0") + " -- vsock", "--cpus", "2",
+                     "--memory", "512M", "--vsock", "cid=3,socket=" + socket))) {
+            CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
+                try (SocketChannel c = service.accept()) {
+                    ByteBuffer in = ByteBuffer.allocate(256);
+                    while (in.position() == 0 || in.get(in.position() - 1) != '\n') {
+                        if (c.read(in) < 0) {
+                            break;
+                        }
+                    }
+                    String line = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII).strip();
+                    c.write(ByteBuffer.wrap(("pong: " + line + "\n").getBytes(StandardCharsets.US_ASCII)));
+                    return line;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            int at = s.await("init: hello from the test initramfs", 0, BOOT_SECONDS);
+            s.await("init: vsock got: pong: hello from linux over vsock", at, 600);
+            assertThat(served.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("hello from linux over vsock");
+            assertThat(s.waitFor(600)).as(s.errors()).isZero();
+        }
+        assertThat(socket).doesNotExist();
     }
 
     @Test

@@ -27,8 +27,12 @@ public final class Errno {
     @CName("EINVAL") public static final int EINVAL = 22;
     @CName("ENOTTY") public static final int ENOTTY = 25;
     @CName("ENOSPC") public static final int ENOSPC = 28;
+    @CName("EPIPE") public static final int EPIPE = 32;
     @CName("ENAMETOOLONG") public static final int ENAMETOOLONG = 36;
     @CName("EOPNOTSUPP") public static final int EOPNOTSUPP = 95;
+    @CName("ECONNABORTED") public static final int ECONNABORTED = 103;
+    @CName("ECONNRESET") public static final int ECONNRESET = 104;
+    @CName("ENOTCONN") public static final int ENOTCONN = 107;
     @CName("ECONNREFUSED") public static final int ECONNREFUSED = 111;
     /**
      * The kernel-internal ENOTSUPP of include/linux/errno.h, which some drivers leak to user space (the

@@ -1,20 +1,14 @@
 package dev.vmm.core.sys;
 
-import static dev.vmm.core.abi.CStruct.bytes;
-import static dev.vmm.core.abi.CStruct.struct;
-import static dev.vmm.core.abi.CStruct.u16;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.vmm.core.abi.CName;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -24,19 +18,6 @@ import java.nio.file.Path;
  * auto-bound to an abstract name and connected to the peer's path, so that the peer can answer.
  */
 public final class UnixDatagram implements AutoCloseable {
-    @CName("AF_UNIX") static final int AF_UNIX = 1;
-    @CName("SOCK_DGRAM") static final int SOCK_DGRAM = 2;
-    @CName("SOCK_NONBLOCK") static final int SOCK_NONBLOCK = 0x800;
-    @CName("SOCK_CLOEXEC") static final int SOCK_CLOEXEC = 0x80000;
-    public static final StructLayout SOCKADDR_UN = struct("sockaddr_un", u16("sun_family"), bytes("sun_path", 108));
-    private static final long PATH_MAX = 108;
-
-    private static final MethodHandle SOCKET = Native.downcallWithErrno("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = Native.downcallWithErrno("bind",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = Native.downcallWithErrno("connect",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVFROM = Native.downcallWithErrno("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SENDTO = Native.downcallWithErrno("sendto",
@@ -45,7 +26,7 @@ public final class UnixDatagram implements AutoCloseable {
     private final Fd fd;
     private final Arena arena = Arena.ofShared();
     /** The sender of the last datagram received (for {@link #reply}). */
-    private final MemorySegment peer = arena.allocate(SOCKADDR_UN);
+    private final MemorySegment peer = arena.allocate(UnixSockets.SOCKADDR_UN);
     private final MemorySegment peerLength = arena.allocate(JAVA_INT);
 
     private UnixDatagram(Fd fd) {
@@ -54,9 +35,9 @@ public final class UnixDatagram implements AutoCloseable {
 
     /** A socket bound to {@code path} (which must not exist yet). */
     public static UnixDatagram bind(Path path) {
-        UnixDatagram s = open(path.toString());
+        UnixDatagram s = new UnixDatagram(UnixSockets.open(UnixSockets.SOCK_DGRAM, path.toString()));
         try (Arena a = Arena.ofConfined()) {
-            s.check("bind " + path, (int) invoke(BIND, s.fd.raw(), address(a, path), (int) SOCKADDR_UN.byteSize()));
+            UnixSockets.bind(s.fd, UnixSockets.address(a, path), (int) UnixSockets.SOCKADDR_UN.byteSize(), "bind " + path);
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -66,56 +47,17 @@ public final class UnixDatagram implements AutoCloseable {
 
     /** A socket auto-bound to an abstract name and connected to the one bound at {@code path}. */
     public static UnixDatagram connect(Path path) {
-        UnixDatagram s = open(path.toString());
+        UnixDatagram s = new UnixDatagram(UnixSockets.open(UnixSockets.SOCK_DGRAM, path.toString()));
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment family = a.allocate(SOCKADDR_UN);
-            family.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-            s.check("bind (autobind)", (int) invoke(BIND, s.fd.raw(), family, 2));
-            s.check("connect " + path, (int) invoke(CONNECT, s.fd.raw(), address(a, path), (int) SOCKADDR_UN.byteSize()));
+            MemorySegment family = a.allocate(UnixSockets.SOCKADDR_UN);
+            family.set(ValueLayout.JAVA_SHORT, 0, (short) UnixSockets.AF_UNIX);
+            UnixSockets.bind(s.fd, family, 2, "bind (autobind)");
+            UnixSockets.check("connect " + path, UnixSockets.connect(s.fd, UnixSockets.address(a, path)));
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
         return s;
-    }
-
-    private static UnixDatagram open(String what) {
-        MemorySegment state = Native.errnoState();
-        int raw;
-        try {
-            raw = (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-        if (raw < 0) {
-            throw new SysException("socket(AF_UNIX, SOCK_DGRAM) for " + what, Native.errno(state));
-        }
-        return new UnixDatagram(new Fd(raw, what));
-    }
-
-    private static MemorySegment address(Arena a, Path path) {
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        if (name.length >= PATH_MAX) {
-            throw new SysException(path.toString(), Errno.ENAMETOOLONG, "a unix socket path has at most 107 bytes");
-        }
-        MemorySegment addr = a.allocate(SOCKADDR_UN);
-        addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-        MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);
-        return addr;
-    }
-
-    private static long invoke(MethodHandle h, int fd, MemorySegment addr, int length) {
-        try {
-            return (int) h.invokeExact(Native.errnoState(), fd, addr, length);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    private void check(String what, int r) {
-        if (r < 0) {
-            throw new SysException(what, Native.errno(Native.errnoState()));
-        }
     }
 
     public Fd fd() {
@@ -126,7 +68,7 @@ public final class UnixDatagram implements AutoCloseable {
     public int receive(MemorySegment buffer) {
         try {
             MemorySegment state = Native.errnoState();
-            peerLength.set(JAVA_INT, 0, (int) SOCKADDR_UN.byteSize());
+            peerLength.set(JAVA_INT, 0, (int) UnixSockets.SOCKADDR_UN.byteSize());
             long r = (long) RECVFROM.invokeExact(state, fd.raw(), buffer, buffer.byteSize(), 0, peer, peerLength);
             if (r < 0) {
                 int errno = Native.errno(state);

@@ -9,6 +9,8 @@ import dev.vmm.devices.virtio.net.VirtioNetTest;
 import dev.vmm.devices.virtio.pci.TestDriver;
 import dev.vmm.devices.virtio.queue.Vring;
 import dev.vmm.devices.virtio.rng.VirtioRng;
+import dev.vmm.devices.virtio.vsock.VirtioVsock;
+import dev.vmm.devices.virtio.vsock.VirtioVsockTest;
 import dev.vmm.memory.GuestAddress;
 import dev.vmm.memory.GuestMemory;
 import dev.vmm.memory.GuestMemoryBuilder;
@@ -57,7 +59,7 @@ class HostileGuestTest {
                     .descriptor(1, DATA, 16, 0, 0).offer(0)));
 
     static Stream<Arguments> devicesAndAttacks() {
-        return Stream.of("virtio-rng", "virtio-blk", "virtio-console", "virtio-net").flatMap(d -> ATTACKS.stream().map(a -> Arguments.of(d, a)));
+        return Stream.of("virtio-rng", "virtio-blk", "virtio-console", "virtio-net", "virtio-vsock").flatMap(d -> ATTACKS.stream().map(a -> Arguments.of(d, a)));
     }
 
     @TempDir Path dir;
@@ -72,8 +74,7 @@ class HostileGuestTest {
             driver.enableMsix();
             driver.negotiate(TestDriver.standard(device.features()));
             driver.configVector(0);
-            // The queue the device reads from: the transmit queue of the console and the network, the others' only one.
-            int q = device.queueMaxSizes().length - 1;
+            int q = readQueue(device);
             RingWriter ring = driver.queue(memory, q, 16, 0x1000, 1);
             driver.driverOk();
             attack.setUp().accept(ring);
@@ -97,17 +98,23 @@ class HostileGuestTest {
         }
     }
 
+    /** The queue the device reads from: the transmit queue of the console, the network and vsock, the others' only one. */
+    private static int readQueue(VirtioDevice device) {
+        return device instanceof VirtioVsock ? VirtioVsock.TXQ : device.queueMaxSizes().length - 1;
+    }
+
     private VirtioDevice device(String kind, Path image) throws Exception {
         return switch (kind) {
             case "virtio-rng" -> new VirtioRng("rng0");
             case "virtio-blk" -> new VirtioBlock("blk0", image, false);
             case "virtio-net" -> new VirtioNet("net0", new byte[6], new VirtioNetTest.Wire());
+            case "virtio-vsock" -> new VirtioVsock("vsock0", 3, new VirtioVsockTest.Host(), () -> { });
             default -> new VirtioConsole("console0", new ByteArrayOutputStream(), () -> { });
         };
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net"})
+    @ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net", "virtio-vsock"})
     void aNotifyStormOnAnEmptyOrMissingQueueIsHarmless(String kind) throws Exception {
         Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
         try (GuestMemory memory = new GuestMemoryBuilder().add("ram", 0, RAM, RegionKind.RAM).build()) {
@@ -115,7 +122,7 @@ class HostileGuestTest {
             TestDriver driver = new TestDriver(device, memory, false);
             driver.enableMsix();
             driver.negotiate(TestDriver.standard(device.features()));
-            int q = device.queueMaxSizes().length - 1;
+            int q = readQueue(device);
             driver.queue(memory, q, 16, 0x1000, 1);
             driver.driverOk();
             for (int i = 0; i < 100_000; i++) {
@@ -132,13 +139,13 @@ class HostileGuestTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net"})
+    @ValueSource(strings = {"virtio-rng", "virtio-blk", "virtio-console", "virtio-net", "virtio-vsock"})
     void aResetWhileTheIoThreadServesRequestsLeavesTheDeviceUsable(String kind) throws Exception {
         Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
         try (GuestMemory memory = new GuestMemoryBuilder().add("ram", 0, RAM, RegionKind.RAM).build()) {
             VirtioDevice device = device(kind, image);
             TestDriver driver = new TestDriver(device, memory, false);
-            int q = device.queueMaxSizes().length - 1;
+            int q = readQueue(device);
             var stop = new AtomicBoolean();
             var failure = new AtomicReference<Throwable>();
             // The I/O thread: serves the queue as fast as it can, as if the guest kept notifying.

@@ -12,6 +12,7 @@ import dev.vmm.app.config.NetConfig;
 import dev.vmm.app.config.RngConfig;
 import dev.vmm.app.config.Sizes;
 import dev.vmm.app.config.VmConfig;
+import dev.vmm.app.config.VsockConfig;
 import dev.vmm.app.machine.Console;
 import dev.vmm.app.machine.ExitStatus;
 import dev.vmm.app.machine.GuestMemoryFit;
@@ -73,6 +74,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "stdio and --serial other than stdio, stdin goes to it.")
     String console;
 
+    @Option(names = "--vsock", paramLabel = "cid=N,socket=PATH",
+            description = "A virtio-vsock device: the guest's CID, and the unix socket host programs connect to "
+                    + "(writing CONNECT PORT); guest connections to host port P go to PATH_P.")
+    String vsock;
+
     @Option(names = "--hugepages", description = "Back guest RAM with hugetlbfs 2 MiB pages.")
     boolean hugepages;
 
@@ -126,6 +132,7 @@ public final class RunCommand implements Callable<Integer> {
                 .serial(CharDevice.parse("serial", serial)).debugcon(CharDevice.parse("debugcon", debugcon))
                 .fwCfg(fwCfg.stream().map(FwCfgEntry::parse).toList()).kvmDevice(kvmDevice)
                 .disks(disks.stream().map(DiskConfig::parse).toList()).nets(nets.stream().map(NetConfig::parse).toList()).rng(rng ? new RngConfig(null) : null)
+                .vsock(vsock == null ? null : VsockConfig.parse(vsock))
                 .console(console.equals("none") ? null : CharDevice.parse("console", console))
                 .emulationAssist(!noEmulationAssist).confidential(confidentialConfig()).build().validate();
         Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);

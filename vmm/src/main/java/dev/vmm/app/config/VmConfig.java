@@ -13,7 +13,8 @@ import java.util.List;
  */
 public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memory, CharDevice serial,
                        CharDevice debugcon, @JsonProperty("fw_cfg") List<FwCfgEntry> fwCfg, List<DiskConfig> disks,
-                       List<NetConfig> nets, RngConfig rng, CharDevice console, PlatformConfig platform, ConfidentialConfig confidential) {
+                       List<NetConfig> nets, RngConfig rng, CharDevice console, VsockConfig vsock, PlatformConfig platform,
+                       ConfidentialConfig confidential) {
     /** Lists left out (of a JSON document, say) are empty. */
     public VmConfig {
         fwCfg = fwCfg == null ? List.of() : List.copyOf(fwCfg);
@@ -54,6 +55,9 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
         for (int i = 0; i < nets.size(); i++) {
             nets.get(i).validate("nets[" + i + "]");
         }
+        if (vsock != null) {
+            vsock.validate("vsock");
+        }
         if (confidential != null) {
             confidential.validate();
             if (payload.firmwareVars() != null) {
@@ -81,6 +85,7 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
         private List<NetConfig> nets = new ArrayList<>();
         private RngConfig rng;
         private CharDevice console;
+        private VsockConfig vsock;
         private Path kvmDevice = PlatformConfig.DEFAULT_KVM_DEVICE;
         private boolean emulationAssist = true;
         private ConfidentialConfig confidential;
@@ -99,6 +104,7 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
             nets = new ArrayList<>(c.nets);
             rng = c.rng;
             console = c.console;
+            vsock = c.vsock;
             kvmDevice = c.platform.kvmDevice();
             emulationAssist = c.platform.emulationAssist();
             confidential = c.confidential;
@@ -192,6 +198,12 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
             return this;
         }
 
+        /** virtio-vsock, or null for none. */
+        public Builder vsock(VsockConfig v) {
+            vsock = v;
+            return this;
+        }
+
         public Builder kvmDevice(Path device) {
             kvmDevice = device;
             return this;
@@ -209,7 +221,7 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
 
         public VmConfig build() {
             return new VmConfig(payload, new CpusConfig(cpus), new MemoryConfig(memory, hugepages), serial, debugcon, fwCfg,
-                    disks, nets, rng, console, new PlatformConfig(kvmDevice, emulationAssist), confidential);
+                    disks, nets, rng, console, vsock, new PlatformConfig(kvmDevice, emulationAssist), confidential);
         }
     }
 }

@@ -19,6 +19,7 @@ import dev.vmm.devices.virtio.VirtioDevice;
 import dev.vmm.devices.virtio.net.VirtioNet;
 import dev.vmm.devices.virtio.pci.MsiRouter;
 import dev.vmm.devices.virtio.pci.VirtioPciFunction;
+import dev.vmm.devices.virtio.vsock.VirtioVsock;
 import dev.vmm.memory.GuestMemory;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class VirtioPciDevices implements AutoCloseable {
     private final InterruptWiring wiring;
     private final EventLoop loop;
     private final List<Attached> attached = new ArrayList<>();
+    private final List<HybridVsock> hostSides = new ArrayList<>();
     private int nextSlot = FIRST_SLOT;
 
     public VirtioPciDevices(VmFd vm, GuestMemory memory, PciHost pci, Bus mmio, DeviceResources resources,
@@ -78,6 +80,18 @@ public final class VirtioPciDevices implements AutoCloseable {
      */
     public VirtioPciFunction addNet(VirtioNet net, FdNetBackend backend, boolean assignBar, boolean accessPlatform) {
         return add(net, assignBar, accessPlatform, new Backend(backend.fd(), net, backend));
+    }
+
+    /**
+     * Adds a virtio-vsock device and its host side, which joins the I/O loop with its sockets and wakes
+     * the device's receive queue through the queue's doorbell; it is closed after the loop stops.
+     */
+    public VirtioPciFunction addVsock(VirtioVsock vsock, HybridVsock host, boolean assignBar, boolean accessPlatform) {
+        VirtioPciFunction function = add(vsock, assignBar, accessPlatform, null);
+        host.wakeReceive(() -> function.wake(VirtioVsock.RXQ));
+        hostSides.add(host);
+        loop.add(host);
+        return function;
     }
 
     /** A network backend's fd and whether its device can take a frame now. */
@@ -236,5 +250,6 @@ public final class VirtioPciDevices implements AutoCloseable {
             }
             resources.gsis().release(a.intxGsi);
         }
+        hostSides.forEach(HybridVsock::close);
     }
 }

@@ -7,8 +7,10 @@ import dev.vmm.app.config.CharDevice;
 import dev.vmm.app.config.ConfigException;
 import dev.vmm.app.config.Payload;
 import dev.vmm.app.config.VmConfig;
+import dev.vmm.app.config.VsockConfig;
 import dev.vmm.app.devicemanager.DeviceResources;
 import dev.vmm.app.devicemanager.FdNetBackend;
+import dev.vmm.app.devicemanager.HybridVsock;
 import dev.vmm.app.devicemanager.InterruptWiring;
 import dev.vmm.app.devicemanager.VirtioPciDevices;
 import dev.vmm.devices.pci.PciHost;
@@ -18,6 +20,7 @@ import dev.vmm.devices.virtio.net.VirtioNet;
 import dev.vmm.core.sys.SysException;
 import dev.vmm.devices.virtio.pci.VirtioPciFunction;
 import dev.vmm.devices.virtio.rng.VirtioRng;
+import dev.vmm.devices.virtio.vsock.VirtioVsock;
 import dev.vmm.core.VmmException;
 import dev.vmm.core.assist.EmulationAssist;
 import dev.vmm.core.kvm.Kvm;
@@ -93,7 +96,7 @@ public final class MachineBuilder {
             PciHost pci = step("attach devices", () -> PcPlatform.attach(config, payload, console, vm, memory, pio, resources,
                     vcpus, closer, this::output));
             List<VirtioPciFunction> virtio = config.disks().isEmpty() && config.nets().isEmpty() && config.rng() == null
-                    && config.console() == null
+                    && config.console() == null && config.vsock() == null
                     ? List.of()
                     : step("attach virtio devices", () -> attachVirtio(vm, memory, pci, mmio, resources, vcpus));
             if (config.payload().firmwareVars() != null) {
@@ -178,6 +181,16 @@ public final class MachineBuilder {
         }
         if (config.rng() != null) {
             devices.add(new VirtioRng("virtio-rng0"), assignBars, accessPlatform);
+        }
+        if (config.vsock() != null) {
+            VsockConfig v = config.vsock();
+            HybridVsock host;
+            try {
+                host = new HybridVsock("virtio-vsock0", v.cid(), v.socket());
+            } catch (SysException e) {
+                throw new ConfigException("vsock.socket", e.getMessage());
+            }
+            devices.addVsock(new VirtioVsock("virtio-vsock0", v.cid(), host, host::wake), host, assignBars, accessPlatform);
         }
         if (config.console() != null) {
             var function = new AtomicReference<VirtioPciFunction>();

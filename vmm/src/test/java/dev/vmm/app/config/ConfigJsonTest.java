@@ -14,13 +14,14 @@ class ConfigJsonTest {
     void aConfigRoundTripsWithItsSchemasNames() {
         VmConfig c = VmConfig.builder().firmware(Path.of("/usr/share/ovmf/OVMF.fd")).cpus(2).memory(256L << 20)
                 .serial(new CharDevice.File(Path.of("/tmp/com1"))).addFwCfg(FwCfgEntry.ofString("opt/x", "y"))
-                .kernel(Path.of("/boot/vmlinuz"), null, "console=ttyS0")
+                .kernel(Path.of("/boot/vmlinuz"), null, "console=ttyS0").vsock(new VsockConfig(42, Path.of("/tmp/v.sock")))
                 .confidential(new ConfidentialConfig(SevMode.SEV_SNP, 0x30000L, PspKind.SIMULATED, "EPYC-Milan", 1,
                         null, "00".repeat(32), null, null, false)).build();
         String json = ConfigJson.write(c);
         assertThat(json).contains("\"firmware\":\"/usr/share/ovmf/OVMF.fd\"").contains("\"serial\":\"file:/tmp/com1\"")
                 .contains("\"mode\":\"sev-snp\"").contains("\"psp\":\"simulated\"").contains("\"cpu_model\":\"EPYC-Milan\"")
                 .contains("\"fw_cfg\":[{\"name\":\"opt/x\",\"string\":\"y\"}]").contains("\"cmdline\":\"console=ttyS0\"")
+                .contains("\"vsock\":{\"cid\":42,\"socket\":\"/tmp/v.sock\"}")
                 .doesNotContain("null");
         assertThat(ConfigJson.read(json)).isEqualTo(c);
     }
