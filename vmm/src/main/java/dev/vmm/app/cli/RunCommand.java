@@ -123,10 +123,23 @@ public final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     LaunchOptions launch = new LaunchOptions();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The VM as JSON (the API's schema); options given beside it replace its values, and --disk, "
+                    + "--net and --fw-cfg add to its lists.")
+    Path configFile;
+
+    @Option(names = "--api-socket", paramLabel = "PATH",
+            description = "Serve the management API on this unix socket (mode 0600); without --config the VM waits "
+                    + "for PUT /actions start. The VMM then runs until SIGINT or SIGTERM.")
+    Path apiSocket;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         VmmCommand.configureLogging(verbose);
-        VmConfig config = VmConfig.builder().firmware(firmware).firmwareVars(firmwareVars)
+        VmConfig cli = VmConfig.builder().firmware(firmware).firmwareVars(firmwareVars)
                 .kernel(launch.kernel, launch.initrd, launch.append)
                 .memory(Sizes.parseMemory("--memory", memory)).hugepages(hugepages).cpus(cpus)
                 .serial(CharDevice.parse("serial", serial)).debugcon(CharDevice.parse("debugcon", debugcon))
@@ -134,7 +147,14 @@ public final class RunCommand implements Callable<Integer> {
                 .disks(disks.stream().map(DiskConfig::parse).toList()).nets(nets.stream().map(NetConfig::parse).toList()).rng(rng ? new RngConfig(null) : null)
                 .vsock(vsock == null ? null : VsockConfig.parse(vsock))
                 .console(console.equals("none") ? null : CharDevice.parse("console", console))
-                .emulationAssist(!noEmulationAssist).confidential(confidentialConfig()).build().validate();
+                .emulationAssist(!noEmulationAssist).confidential(confidentialConfig()).build();
+        var parsed = spec.commandLine().getParseResult();
+        VmConfig config = (configFile == null ? cli : ConfigMerge.merge(ConfigMerge.read(configFile), cli,
+                parsed::hasMatchedOption)).validate();
+        if (apiSocket != null) {
+            return ApiMode.serve(apiSocket, config, configFile != null);
+        }
+
         Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);
         GuestMemoryFit.hostWarning(config.memory().size()).ifPresent(w -> System.err.println("vmm: warning: " + w));
         StopReason reason;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = VmmCommand.Version.class,
         description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.",
         subcommands = {RunCommand.class, MeasureCommand.class, IdBlockCommand.class, AttestationCommand.class,
-            PlatformCommand.class, HostCommand.class, CommandLine.HelpCommand.class})
+            PlatformCommand.class, HostCommand.class, ApiCommand.class, CommandLine.HelpCommand.class})
 public final class VmmCommand {
     /** Status for errors the user can fix (bad option value, missing file, no KVM). */
     public static final int USAGE_ERROR = 1;

@@ -50,10 +50,15 @@ public final class LaunchLogFile {
     }
 
     public static void write(Path file, ConfidentialBoot.Launched l) {
+        write(file, document(l));
+    }
+
+    /** The launch as the file and the API's {@code GET /vm/measurement} give it. */
+    public static Document document(ConfidentialBoot.Launched l) {
         var plan = l.plan();
         var result = l.result();
-        write(file, document(l.settings().mode().runName(), result.psp(), l.firmware(), plan.vcpus(),
+        return document(l.settings().mode().runName(), result.psp(), l.firmware(), plan.vcpus(),
                 l.settings().cpu().name(), plan.cpuSignature(), plan.sevFeatures(), l.settings().options().policy(),
-                result.digest(), result.measurement(), result.log()));
+                result.digest(), result.measurement(), result.log());
     }
 }

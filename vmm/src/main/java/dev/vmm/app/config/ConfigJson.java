@@ -21,12 +21,12 @@ import java.util.function.Function;
 /**
  * The JSON form of {@link VmConfig}, the one the config file and the API share: unknown fields are
  * refused (Jackson names their path), paths are plain strings, modes and PSPs are their command-line
- * words, absent values are left out.
+ * words, absent values are left out. A flag or number left out is false or 0 ({"path": ...} is a
+ * writable disk); a number that cannot be 0 is then refused by validation, which names the field.
  */
 public final class ConfigJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .registerModule(new SimpleModule("vmm-config")
                     .addSerializer(Path.class, text(Path::toString))
@@ -56,9 +56,22 @@ public final class ConfigJson {
             return MAPPER.readValue(json, VmConfig.class);
         } catch (JsonProcessingException e) {
             String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
-                    ? m.getPathReference() : "config";
+                    ? fieldPath(m) : "config";
             throw new ConfigException("config", path + ": " + e.getOriginalMessage());
         }
+    }
+
+    /** Where a mapping error is, as the config's field names: {@code cpus.sockets}, {@code disks[0].path}. */
+    public static String fieldPath(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
     }
 
     private static <T> JsonSerializer<T> text(Function<T, String> format) {

@@ -92,21 +92,34 @@ public record VmConfig(PayloadConfig payload, CpusConfig cpus, MemoryConfig memo
 
         private Builder() {}
 
+        /** From {@code c}; what it leaves out (a JSON document may) keeps the defaults. */
         private Builder(VmConfig c) {
-            payload = c.payload;
-            cpus = c.cpus.count();
-            memory = c.memory.size();
-            hugepages = c.memory.hugepages();
-            serial = c.serial;
-            debugcon = c.debugcon;
+            if (c.payload != null) {
+                payload = c.payload;
+            }
+            if (c.cpus != null) {
+                cpus = c.cpus.count();
+            }
+            if (c.memory != null) {
+                memory = c.memory.size();
+                hugepages = c.memory.hugepages();
+            }
+            if (c.serial != null) {
+                serial = c.serial;
+            }
+            if (c.debugcon != null) {
+                debugcon = c.debugcon;
+            }
             fwCfg = new ArrayList<>(c.fwCfg);
             disks = new ArrayList<>(c.disks);
             nets = new ArrayList<>(c.nets);
             rng = c.rng;
             console = c.console;
             vsock = c.vsock;
-            kvmDevice = c.platform.kvmDevice();
-            emulationAssist = c.platform.emulationAssist();
+            if (c.platform != null) {
+                kvmDevice = c.platform.kvmDevice();
+                emulationAssist = c.platform.emulationAssist();
+            }
             confidential = c.confidential;
         }
 

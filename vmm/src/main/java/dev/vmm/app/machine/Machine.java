@@ -6,7 +6,9 @@ import dev.vmm.core.assist.EmulationAssist;
 import dev.vmm.core.vcpu.StopReason;
 import java.util.Optional;
 import dev.vmm.core.vcpu.StopRequester;
+import dev.vmm.core.vcpu.VcpuRunner;
 import dev.vmm.core.vcpu.VcpuSet;
+import dev.vmm.devices.legacy.AcpiPmIo;
 import dev.vmm.devices.bus.Bus;
 import dev.vmm.memory.GuestMemory;
 
@@ -22,9 +24,11 @@ public final class Machine implements StopRequester, AutoCloseable {
     private final EmulationAssist assist;
     private final Closer resources;
     private final List<VirtioPciFunction> virtio;
+    private final AcpiPmIo pm;
 
     Machine(VcpuSet vcpus, GuestMemory memory, Bus pio, Bus mmio, EmulationAssist assist, Closer resources,
-            List<VirtioPciFunction> virtio) {
+            List<VirtioPciFunction> virtio, AcpiPmIo pm) {
+        this.pm = pm;
         this.virtio = List.copyOf(virtio);
         this.vcpus = vcpus;
         this.memory = memory;
@@ -63,6 +67,23 @@ public final class Machine implements StopRequester, AutoCloseable {
 
     public Bus mmioBus() {
         return mmio;
+    }
+
+    /**
+     * Presses the ACPI power button the DSDT declares (PWRBTN_STS, then SCI): a guest with ACPI shuts
+     * down and powers off. False if the guest has not enabled the button's event (no ACPI driver yet).
+     */
+    public boolean pressPowerButton() {
+        return pm.pressPowerButton();
+    }
+
+    /** Stops every vCPU where it is, until {@link #resume}. */
+    public void pause() {
+        vcpus.runners().forEach(VcpuRunner::pause);
+    }
+
+    public void resume() {
+        vcpus.runners().forEach(VcpuRunner::resume);
     }
 
     /** The virtio functions on the PCI bus, for their counters. */

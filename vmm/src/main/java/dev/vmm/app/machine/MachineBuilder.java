@@ -93,19 +93,19 @@ public final class MachineBuilder {
             run("load the payload", () -> boot.load(memory));
             DeviceResources resources = step("plan device resources", () -> DeviceResources.pc(PcPlatform.PCI32_BASE,
                     PcPlatform.PCI32_END, RamLayout.forSize(config.memory().size()), vm.checkExtension(KvmCap.IRQ_ROUTING)));
-            PciHost pci = step("attach devices", () -> PcPlatform.attach(config, payload, console, vm, memory, pio, resources,
+            PcPlatform.Attached platform = step("attach devices", () -> PcPlatform.attach(config, payload, console, vm, memory, pio, resources,
                     vcpus, closer, this::output));
             List<VirtioPciFunction> virtio = config.disks().isEmpty() && config.nets().isEmpty() && config.rng() == null
                     && config.console() == null && config.vsock() == null
                     ? List.of()
-                    : step("attach virtio devices", () -> attachVirtio(vm, memory, pci, mmio, resources, vcpus));
+                    : step("attach virtio devices", () -> attachVirtio(vm, memory, platform.pci(), mmio, resources, vcpus));
             if (config.payload().firmwareVars() != null) {
                 run("attach the variable store", () -> FlashVars.attach(config.payload().firmwareVars(), payload.firmware().gpa(),
                         vm, mmio, closer));
             }
             run("create vCPUs", () -> createVcpus(kvm, vm, vcpus, boot));
             run("finish the boot", boot::finish);
-            return new Machine(vcpus, memory, pio, mmio, assist, closer, virtio);
+            return new Machine(vcpus, memory, pio, mmio, assist, closer, virtio, platform.pm());
         } catch (RuntimeException e) {
             try {
                 closer.close();

@@ -63,8 +63,10 @@ final class PcPlatform {
         return AcpiMachine.pc(cpus, new AcpiMachine.MmioWindow(PCI32_BASE, PCI32_END - PCI32_BASE));
     }
 
-    /** @return the PCI host, where the device manager adds the virtio functions */
-    static PciHost attach(VmConfig config, Payload payload, Console console, VmFd vm, GuestMemory memory, Bus pio,
+    /** What the rest of the build needs of the platform: the PCI host for the virtio functions, the PM block's power button. */
+    record Attached(PciHost pci, AcpiPmIo pm) {}
+
+    static Attached attach(VmConfig config, Payload payload, Console console, VmFd vm, GuestMemory memory, Bus pio,
                        DeviceResources resources, StopRequester stopper, Closer closer,
                        BiFunction<String, CharDevice, OutputStream> output) {
         MachineRequest.Sink machine = MachineRequests.stopping(stopper);
@@ -114,7 +116,7 @@ final class PcPlatform {
         }
         pio.insert(FwCfg.IO_BASE, FwCfg.IO_SIZE, "fw_cfg", fwCfg);
         pio.insert(FwCfg.DMA_BASE, FwCfg.DMA_SIZE, "fw_cfg-dma", new FwCfgDma(fwCfg, memory));
-        return pci;
+        return new Attached(pci, pm);
     }
 
     /** The kernel for the firmware to load (OVMF's QemuKernelLoaderFsDxe), split where QEMU splits it. */
