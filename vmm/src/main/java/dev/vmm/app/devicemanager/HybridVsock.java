@@ -51,6 +51,11 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
     static final int MAX_CONNECTIONS = 1024;
     /** "CONNECT 4294967295\n" and some slack; a longer line is not a request. */
     static final int MAX_CONNECT_LINE = 32;
+    /**
+     * Replies waiting for receive buffers beyond which the device stops taking the guest's packets (vhost's
+     * vhost_vsock_more_replies): a guest that sends without receiving cannot grow the queue without bound.
+     */
+    static final int MAX_PENDING_REPLIES = 256;
     private static final Pattern CONNECT = Pattern.compile("CONNECT (\\d{1,10})");
     private static final System.Logger LOG = System.getLogger("vmm.vsock");
 
@@ -74,6 +79,7 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
     private final ArrayDeque<VsockPacket> control = new ArrayDeque<>();
     private final Set<VsockConnection> readable = new LinkedHashSet<>();
     private int nextLocalPort = FIRST_LOCAL_PORT;
+    private boolean listenerPaused;
     private volatile long opened;
     private volatile long refused;
 
@@ -146,7 +152,21 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
     }
 
     private void accept() {
-        for (UnixStream s; (s = listener.accept()) != null; ) {
+        while (true) {
+            UnixStream s;
+            try {
+                s = listener.accept();
+            } catch (SysException e) {
+                // Out of fds (EMFILE, ENFILE) or memory: the listener would stay ready and spin the loop.
+                // It is watched again when a connection closes.
+                LOG.log(System.Logger.Level.WARNING, name + ": accept: " + e.getMessage() + "; new host connections wait");
+                ops.modify(listener.fd(), 0);
+                listenerPaused = true;
+                return;
+            }
+            if (s == null) {
+                return;
+            }
             if (connections.size() + requests.size() >= MAX_CONNECTIONS) {
                 refused++;
                 s.close();
@@ -154,6 +174,13 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
             }
             requests.put(s.fd(), new HostRequest(s));
             ops.add(s.fd(), Epoll.EPOLLIN);
+        }
+    }
+
+    private void resumeListener() {
+        if (listenerPaused) {
+            listenerPaused = false;
+            ops.modify(listener.fd(), Epoll.EPOLLIN);
         }
     }
 
@@ -186,7 +213,7 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
                 return;
             }
             requests.remove(r.stream.fd());
-            int local = allocateLocalPort();
+            int local = allocateLocalPort((int) port);
             var c = new VsockConnection(guestCid, local, (int) port, r.stream, State.CONNECTING);
             connections.put(c.key(), c);   // the fd stays registered, now as the connection's
             byFd.put(c.stream.fd(), c);
@@ -204,10 +231,12 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
         requests.remove(r.stream.fd());
         ops.remove(r.stream.fd());
         r.stream.close();
+        resumeListener();
     }
 
-    private int allocateLocalPort() {
-        while (!localPorts.add(nextLocalPort)) {
+    /** A host port no connection to guest port {@code peer} uses (a guest may have connected to it too). */
+    private int allocateLocalPort(int peer) {
+        while (connections.containsKey(VsockConnection.key(nextLocalPort, peer)) || !localPorts.add(nextLocalPort)) {
             nextLocalPort = nextLocalPort == -1 ? FIRST_LOCAL_PORT : nextLocalPort + 1;
         }
         int p = nextLocalPort;
@@ -216,6 +245,18 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
     }
 
     private void ready(VsockConnection c, int events) {
+        if (c.state == State.LINGERING) {
+            try {
+                c.flush(scratch);
+            } catch (SysException e) {
+                closeLingering(c);
+                return;
+            }
+            if (!c.hasOutput() || (events & (Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
+                closeLingering(c);
+            }
+            return;
+        }
         if ((events & (Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
             // The host closed: epoll reports that on every round whatever is watched, so stop watching; what
             // the socket still holds is read to its end (then SHUTDOWN), as a readable socket's would be.
@@ -248,7 +289,7 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
         if (!connections.containsKey(c.key()) || connections.get(c.key()) != c) {
             return;                        // removed meanwhile
         }
-        boolean wantsInput = c.state == State.ESTABLISHED && !c.readable && !c.waitingForCredit;
+        boolean wantsInput = c.state == State.ESTABLISHED && !c.hostShutSend && !c.readable && !c.waitingForCredit;
         if (!c.registered) {
             if (wantsInput) {
                 markReadable(c);           // a hung-up socket is always ready: its rest, then its end
@@ -282,6 +323,36 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
             localPorts.remove(c.localPort);
         }
         c.stream.close();
+        resumeListener();
+    }
+
+    /**
+     * The guest closed with bytes still on their way to the host program: the connection is gone for the
+     * guest (RST sent), but its socket stays until they are written, as a close(2) keeps them.
+     */
+    private void linger(VsockConnection c) {
+        connections.remove(c.key());
+        readable.remove(c);
+        if (c.hostInitiated) {
+            localPorts.remove(c.localPort);
+        }
+        c.state = State.LINGERING;
+        if (c.registered) {
+            c.interest = Epoll.EPOLLOUT;
+            ops.modify(c.stream.fd(), Epoll.EPOLLOUT);
+        } else {
+            closeLingering(c);             // the host hung up: nothing more can be written
+        }
+    }
+
+    private void closeLingering(VsockConnection c) {
+        byFd.remove(c.stream.fd());
+        if (c.registered) {
+            ops.remove(c.stream.fd());
+            c.registered = false;
+        }
+        c.stream.close();
+        resumeListener();
     }
 
     // ---- The device's side (also on the loop thread)
@@ -303,6 +374,9 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
             return;
         }
         c.credit(p);
+        if (c.waitingForCredit && c.peerFree() > 0) {
+            c.waitingForCredit = false;    // credit comes with every packet, not only CREDIT_UPDATE
+        }
         switch (p.op()) {
             case OP_RESPONSE -> {
                 if (c.state != State.CONNECTING) {
@@ -322,11 +396,14 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
                 flush(c);
             }
             case OP_CREDIT_UPDATE -> {
-                if (c.waitingForCredit && c.peerFree() > 0) {
-                    c.waitingForCredit = false;
+                // its credit is taken above
+            }
+            case OP_CREDIT_REQUEST -> {
+                if (!c.creditUpdateQueued) {   // one answer waits at a time, however often the guest asks
+                    c.creditUpdateQueued = true;
+                    control.add(c.packet(OP_CREDIT_UPDATE, 0, null));
                 }
             }
-            case OP_CREDIT_REQUEST -> control.add(c.packet(OP_CREDIT_UPDATE, 0, null));
             case OP_SHUTDOWN -> shutdown(c, p.flags());
             case OP_RST -> {
                 if (c.state == State.CONNECTING) {
@@ -360,16 +437,32 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
         }
         var c = new VsockConnection(guestCid, p.dstPort(), p.srcPort(), s, State.ESTABLISHED);
         c.credit(p);
-        add(c, Epoll.EPOLLIN);
+        try {
+            add(c, Epoll.EPOLLIN);
+        } catch (RuntimeException e) {     // epoll_ctl refused (ENOMEM, ENOSPC): as if nothing listened
+            connections.remove(c.key());
+            byFd.remove(s.fd());
+            s.close();
+            refused++;
+            reject(p);
+            return;
+        }
         opened++;
         control.add(c.packet(OP_RESPONSE, 0, null));
     }
 
     private void shutdown(VsockConnection c, int flags) {
         if ((flags & (SHUTDOWN_RCV | SHUTDOWN_SEND)) == (SHUTDOWN_RCV | SHUTDOWN_SEND)) {
-            flush(c);                      // what fits goes out; the rest is lost with the stream, as a close loses it
+            flush(c);
+            if (connections.get(c.key()) != c) {
+                return;                    // the flush found the host gone and reset the connection
+            }
             control.add(c.packet(OP_RST, 0, null));
-            remove(c);
+            if (c.hasOutput()) {
+                linger(c);
+            } else {
+                remove(c);
+            }
             return;
         }
         if ((flags & SHUTDOWN_SEND) != 0) {
@@ -399,14 +492,25 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
             return;
         }
         if (!c.hasOutput() && c.peerShutdownSend) {
-            c.stream.shutdownWrite();
+            try {
+                c.stream.shutdownWrite();
+            } catch (SysException e) {
+                reset(c);
+                return;
+            }
         }
-        if (c.creditUpdateDue()) {
+        if (c.creditUpdateDue() && !c.creditUpdateQueued) {
+            c.creditUpdateQueued = true;
             control.add(c.packet(OP_CREDIT_UPDATE, 0, null));
         }
         if (!control.isEmpty()) {
             wakeReceive.run();
         }
+    }
+
+    @Override
+    public boolean backlogged() {
+        return control.size() >= MAX_PENDING_REPLIES;
     }
 
     @Override
@@ -419,8 +523,14 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
     public VsockPacket poll(int maxData) {
         applyReset();
         VsockPacket p = control.poll();
-        if (p != null) {
-            return p;
+        if (p != null && p.op() == OP_CREDIT_UPDATE) {
+            VsockConnection c = connections.get(VsockConnection.key(p.srcPort(), p.dstPort()));
+            if (c != null) {
+                c.creditUpdateQueued = false;
+            }
+        }
+        if (p != null || maxData == 0) {
+            return p;                      // a buffer with room for a header only takes no data
         }
         while (!readable.isEmpty()) {
             VsockConnection c = readable.iterator().next();
@@ -445,11 +555,15 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
                 watch(c);
                 continue;
             }
-            if (n == 0) {                  // the host closed its side
+            if (n == 0) {
                 readable.remove(c);
                 c.readable = false;
-                c.state = State.CLOSING;
-                watch(c);
+                if (c.registered) {        // shutdown(SHUT_WR): the host sends no more, but may still read
+                    c.hostShutSend = true;
+                    watch(c);
+                    return c.packet(OP_SHUTDOWN, SHUTDOWN_SEND, null);
+                }
+                c.state = State.CLOSING;   // hung up (closed): nothing either way
                 return c.packet(OP_SHUTDOWN, SHUTDOWN_RCV | SHUTDOWN_SEND, null);
             }
             byte[] data = new byte[(int) n];
@@ -470,8 +584,12 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
         if (!resetPending.getAndSet(false) || ops == null) {
             return;
         }
-        for (VsockConnection c : connections.values().toArray(VsockConnection[]::new)) {
-            remove(c);
+        for (VsockConnection c : byFd.values().toArray(VsockConnection[]::new)) {
+            if (c.state == State.LINGERING) {
+                closeLingering(c);
+            } else {
+                remove(c);
+            }
         }
         for (HostRequest r : requests.values().toArray(HostRequest[]::new)) {
             dropRequest(r);
@@ -483,7 +601,7 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
     /** After the loop has stopped: closes every socket and removes the listener's path. */
     @Override
     public void close() {
-        connections.values().forEach(c -> c.stream.close());
+        byFd.values().forEach(c -> c.stream.close());
         requests.values().forEach(r -> r.stream.close());
         listener.close();
         resetAsked.close();

@@ -17,13 +17,18 @@ final class VsockConnection {
     static final int BUF_ALLOC = 256 * 1024;
     /** A credit update goes out once the guest's view of our free space falls below this. */
     static final int CREDIT_LOW = BUF_ALLOC / 2;
+    /** Payloads shorter than this are appended to the last chunk, while it stays under {@link #MERGE_LIMIT}. */
+    private static final int MERGE = 4096;
+    private static final int MERGE_LIMIT = 64 * 1024;
 
     enum State {
         /** The host connected and asked for a guest port: REQUEST sent, the guest's RESPONSE awaited. */
         CONNECTING,
         ESTABLISHED,
         /** The host closed its side: SHUTDOWN sent, the guest's RST awaited. */
-        CLOSING
+        CLOSING,
+        /** The guest closed (RST sent) with bytes still for the host program: written, then closed. */
+        LINGERING
     }
 
     final long guestCid;
@@ -34,6 +39,8 @@ final class VsockConnection {
     boolean readable;            // the host socket has bytes (or its end) the guest has not had
     boolean waitingForCredit;    // the guest's buffer is full: the host socket is not read
     boolean peerShutdownSend;    // the guest sends no more: the host socket is shut for writing once flushed
+    boolean hostShutSend;        // the host program shut its writing side: nothing more to read
+    boolean creditUpdateQueued;  // a CREDIT_UPDATE waits to go; a second request adds none
     int interest;                // what the loop watches on the stream
     boolean registered;          // on the loop; not once the host hung up (epoll would report it forever)
     final boolean hostInitiated; // its local port was allocated here
@@ -91,10 +98,20 @@ final class VsockConnection {
         if (outBytes - uncredited + (long) data.length > BUF_ALLOC) {
             return false;
         }
-        if (data.length > 0) {
-            out.add(data);
-            outBytes += data.length;
+        if (data.length == 0) {
+            return true;
         }
+        byte[] last = out.peekLast();
+        if (last != null && data.length < MERGE && last.length + data.length <= MERGE_LIMIT) {
+            // Small packets share a chunk: the credit counts payload, and a byte[] per byte would not.
+            byte[] merged = java.util.Arrays.copyOf(last, last.length + data.length);
+            System.arraycopy(data, 0, merged, last.length, data.length);
+            out.pollLast();
+            out.add(merged);
+        } else {
+            out.add(data);
+        }
+        outBytes += data.length;
         return true;
     }
 

@@ -291,4 +291,68 @@ class HybridVsockTest {
                     HybridVsock.FIRST_LOCAL_PORT);
         }
     }
+
+    @Test
+    void aHostThatShutsItsWritingSideStillGetsTheGuestsAnswer() throws Exception {
+        start();
+        try (SocketChannel host = SocketChannel.open(UnixDomainSocketAddress.of(vsock.path()))) {
+            int port = connectFromHost(host);
+            host.write(ByteBuffer.wrap("request".getBytes(StandardCharsets.US_ASCII)));
+            host.shutdownOutput();           // "send the request, then EOF", as nc -N does
+            VsockPacket rw = next(4096);
+            assertThat(rw.op()).isEqualTo(OP_RW);
+            VsockPacket shutdown = next(4096);
+            assertThat(shutdown.op()).isEqualTo(OP_SHUTDOWN);
+            assertThat(shutdown.flags()).as("the host sends no more; it still reads").isEqualTo(VsockPacket.SHUTDOWN_SEND);
+            send(guest(5001, port, OP_RW, 65536, 7, "reply".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer in = ByteBuffer.allocate(5);
+            while (in.hasRemaining()) {
+                host.read(in);
+            }
+            assertThat(new String(in.array(), StandardCharsets.US_ASCII)).isEqualTo("reply");
+        }
+    }
+
+    @Test
+    void bytesTheGuestSentBeforeItsCloseAllReachASlowService() throws Exception {
+        start();
+        try (ServerSocketChannel service = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                .bind(UnixDomainSocketAddress.of(dir.resolve("v.sock_8")))) {
+            send(guest(6000, 8, OP_REQUEST, 65536, 0, null));
+            assertThat(next(4096).op()).isEqualTo(OP_RESPONSE);
+            try (SocketChannel c = service.accept()) {
+                byte[] chunk = new byte[VirtioVsock.MAX_PAYLOAD];
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = (byte) i;
+                }
+                for (int i = 0; i < 4; i++) {    // 256 KiB: the credit, more than the socket's buffer takes
+                    send(guest(6000, 8, OP_RW, 65536, 0, chunk));
+                }
+                send(new VsockPacket(CID, CID_HOST, 6000, 8, VsockPacket.TYPE_STREAM, OP_SHUTDOWN,
+                        VsockPacket.SHUTDOWN_RCV | VsockPacket.SHUTDOWN_SEND, 65536, 0, null));
+                VsockPacket p;
+                while ((p = next(4096)).op() == OP_CREDIT_UPDATE) {
+                    // credit for what the socket took
+                }
+                assertThat(p.op()).as("the guest's close is answered at once").isEqualTo(OP_RST);
+                ByteBuffer all = ByteBuffer.allocate(5 * VirtioVsock.MAX_PAYLOAD);
+                while (c.read(all) >= 0) {
+                    // to the end: the VMM closes the socket once every byte is written
+                }
+                assertThat(all.position()).isEqualTo(4 * VirtioVsock.MAX_PAYLOAD);
+                assertThat(all.get(VirtioVsock.MAX_PAYLOAD * 3 + 255)).isEqualTo((byte) 255);
+            }
+        }
+    }
+
+    @Test
+    void aGuestThatSendsWithoutReceivingIsHeldBackNotBuffered() throws Exception {
+        start();
+        for (int i = 0; i < HybridVsock.MAX_PENDING_REPLIES; i++) {
+            send(guest(6000 + i, 99, OP_REQUEST, 65536, 0, null));   // each answered by an RST nobody takes
+        }
+        assertThat(onLoop.call(vsock::backlogged)).isTrue();
+        assertThat(poll(4096).op()).isEqualTo(OP_RST);
+        assertThat(onLoop.call(vsock::backlogged)).isFalse();
+    }
 }

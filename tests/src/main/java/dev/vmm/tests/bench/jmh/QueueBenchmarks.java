@@ -134,6 +134,7 @@ public class QueueBenchmarks {
             VirtioVsock vsock = new VirtioVsock("jmh", 3, new VirtioVsock.Backend() {
                 @Override public void send(VsockPacket packet) { packets++; }
                 @Override public boolean pending() { return false; }
+                @Override public boolean backlogged() { return false; }
                 @Override public VsockPacket poll(int maxData) { return null; }
                 @Override public void reset() {}
             }, () -> { });

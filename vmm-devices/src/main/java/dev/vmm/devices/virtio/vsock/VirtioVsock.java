@@ -23,6 +23,12 @@ public final class VirtioVsock implements VirtioDevice {
         /** Whether a packet waits for the guest. */
         boolean pending();
 
+        /**
+         * Whether so many answers wait for receive buffers that the guest's next packets must wait too
+         * (vhost's back-pressure): a guest that sends without receiving cannot fill the host's memory.
+         */
+        boolean backlogged();
+
         /** The next packet for the guest, with at most {@code maxData} bytes of payload; null if none. */
         VsockPacket poll(int maxData);
 
@@ -118,18 +124,25 @@ public final class VirtioVsock implements VirtioDevice {
         if (active == null || active.queues().get(index) == null) {
             return;
         }
-        if (index == TXQ) {
-            transmit(active.queues().get(TXQ));
+        if (index == EVENTQ) {
+            return;
         }
-        // A packet from the guest may call for an answer (RESPONSE, RST, credit): serve the receive queue too.
-        if (index != EVENTQ && active.queues().get(RXQ) != null) {
-            receive(active.queues().get(RXQ));
+        // The guest's packets may call for answers (RESPONSE, RST, credit), and answers waiting for receive
+        // buffers hold the guest's next packets back: serve both queues until neither moves.
+        SplitQueue tx = active.queues().get(TXQ);
+        SplitQueue rx = active.queues().get(RXQ);
+        boolean moved = true;
+        while (moved) {
+            boolean took = tx != null && transmit(tx);
+            boolean gave = rx != null && receive(rx);
+            moved = took || gave && tx != null && !backend.backlogged();
         }
     }
 
-    private void transmit(SplitQueue q) {
+    /** Takes the guest's packets while the backend can answer them; whether it took any. */
+    private boolean transmit(SplitQueue q) {
         boolean used = false;
-        for (DescriptorChain c; (c = q.pop()) != null; ) {
+        for (DescriptorChain c; !backend.backlogged() && (c = q.pop()) != null; ) {
             VsockPacket p = read(c);
             q.pushUsed(c, 0);
             used = true;
@@ -143,6 +156,7 @@ public final class VirtioVsock implements VirtioDevice {
         if (used) {
             active.usedBuffers(TXQ);
         }
+        return used;
     }
 
     /** The chain's packet, or null if it breaks the rules. */
@@ -162,7 +176,8 @@ public final class VirtioVsock implements VirtioDevice {
         return p.srcCid() == guestCid && p.dstCid() == VsockPacket.CID_HOST ? p : null;
     }
 
-    private void receive(SplitQueue q) {
+    /** Fills receive buffers with what the backend has; whether it filled any. */
+    private boolean receive(SplitQueue q) {
         boolean used = false;
         while (backend.pending()) {
             DescriptorChain c = spare != null ? spare : q.pop();
@@ -193,5 +208,6 @@ public final class VirtioVsock implements VirtioDevice {
         if (used) {
             active.usedBuffers(RXQ);
         }
+        return used;
     }
 }

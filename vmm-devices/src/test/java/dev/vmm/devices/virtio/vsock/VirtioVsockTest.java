@@ -32,9 +32,19 @@ public class VirtioVsockTest {
         final List<VsockPacket> fromGuest = new ArrayList<>();
         final List<Integer> maxData = new ArrayList<>();
         int resets;
+        int backlogLimit = Integer.MAX_VALUE;
 
-        @Override public void send(VsockPacket packet) { fromGuest.add(packet); }
+        boolean answerEach;
+
+        @Override
+        public void send(VsockPacket packet) {
+            fromGuest.add(packet);
+            if (answerEach) {
+                toGuest.add(VsockPacket.control(2, CID, packet.dstPort(), packet.srcPort(), VsockPacket.OP_RST, 0, 0, 0));
+            }
+        }
         @Override public boolean pending() { return !toGuest.isEmpty(); }
+        @Override public boolean backlogged() { return toGuest.size() >= backlogLimit; }
 
         @Override
         public VsockPacket poll(int max) {
@@ -179,6 +189,31 @@ public class VirtioVsockTest {
         host.toGuest.add(VsockPacket.control(2, CID, 1234, 6000, VsockPacket.OP_RESPONSE, 0, 0, 0));
         transmit(guestPacket(CID, 2, VsockPacket.OP_REQUEST, "", 0));
         assertThat(rx.usedElem(0)).containsExactly(0, 44);
+    }
+
+    @Test
+    void answersWaitingForReceiveBuffersHoldTheGuestsNextPacketsBack() {
+        start();
+        host.backlogLimit = 2;
+        host.answerEach = true;
+        host.toGuest.add(VsockPacket.control(2, CID, 1, 2, VsockPacket.OP_RST, 0, 0, 0));
+        host.toGuest.add(VsockPacket.control(2, CID, 1, 2, VsockPacket.OP_RST, 0, 0, 0));
+        byte[] p = guestPacket(CID, 2, VsockPacket.OP_RW, "x", 1);
+        memory.write(GuestAddress.of(0x8000), p);
+        for (int i = 0; i < 4; i++) {
+            tx.descriptor(i, 0x8000, p.length, 0, 0).offer(i);
+        }
+        driver.kick(VirtioVsock.TXQ);
+        assertThat(host.fromGuest).as("two answers wait, no buffer for them: nothing taken").isEmpty();
+        assertThat(tx.usedIdx()).isZero();
+        rx.descriptor(0, 0xa000, 64, Vring.DESC_F_WRITE, 0).offer(0);
+        driver.kick(VirtioVsock.RXQ);
+        assertThat(host.fromGuest).as("one answer out, one packet in, then full again").hasSize(1);
+        rx.descriptor(1, 0xb000, 64, Vring.DESC_F_WRITE, 0).offer(1).descriptor(2, 0xc000, 64, Vring.DESC_F_WRITE, 0).offer(2)
+                .descriptor(3, 0xd000, 64, Vring.DESC_F_WRITE, 0).offer(3);
+        driver.kick(VirtioVsock.RXQ);
+        assertThat(host.fromGuest).hasSize(4);
+        assertThat(tx.usedIdx()).isEqualTo(4);
     }
 
     @Test
