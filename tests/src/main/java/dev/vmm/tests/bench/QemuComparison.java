@@ -63,6 +63,20 @@ public final class QemuComparison {
         System.out.printf("pio:%d runs: vmm %.3f s vs %.3f s for pio:0; QEMU %.3f s vs %.3f s%n", pio,
                 Measurement.medianSeconds(oursN), Measurement.medianSeconds(ours0),
                 Measurement.medianSeconds(qemuN), Measurement.medianSeconds(qemu0));
+        System.out.println("VMM overhead as Firecracker counts it (peak RSS minus the guest RAM the guest touched), "
+                + "from run -v: " + footprint(root));
+    }
+
+    /** The footprint line {@code run -v} prints at the end, without its "vmm: " prefix. */
+    private static String footprint(Path root) throws Exception {
+        List<String> cmd = new ArrayList<>(vmm(root, "boot"));
+        cmd.add("-v");
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes());
+        p.waitFor();
+        return err.lines().filter(l -> l.contains("VMM overhead")).map(l -> l.substring("vmm: ".length())).findFirst()
+                .orElse("(not printed)");
     }
 
     private static void row(String name, double ours, double qemu, String format) {

@@ -52,7 +52,7 @@ public final class HostCommand {
                     return m;
                 }).toList());
                 try {
-                    out.println(PlatformCommand.JSON.writeValueAsString(doc));
+                    out.println(PlatformCommand.json().writeValueAsString(doc));
                 } catch (JsonProcessingException e) {
                     throw new IllegalStateException(e);
                 }

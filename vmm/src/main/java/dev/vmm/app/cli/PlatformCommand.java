@@ -41,7 +41,14 @@ import picocli.CommandLine;
                 PlatformCommand.PdhCertExportCmd.class, PlatformCommand.PekCertImport.class, PlatformCommand.GetId.class,
                 PlatformCommand.SnpCommit.class, PlatformCommand.SnpSetConfig.class, PlatformCommand.VlekLoad.class})
 public final class PlatformCommand {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first use: picocli instantiates every subcommand at start-up, and run needs no Jackson. */
+    static ObjectMapper json() {
+        return Json.MAPPER;
+    }
+
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     /** One subcommand: runs against the opened platform, then prints its result as text or JSON. */
     abstract static class Sub implements Callable<Integer> {
@@ -72,7 +79,7 @@ public final class PlatformCommand {
             PrintWriter w = spec.commandLine().getOut();
             if (options.json) {
                 try {
-                    w.println(JSON.writeValueAsString(out));
+                    w.println(json().writeValueAsString(out));
                 } catch (JsonProcessingException e) {
                     throw new IllegalStateException(e);
                 }

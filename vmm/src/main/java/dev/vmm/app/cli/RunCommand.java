@@ -15,6 +15,7 @@ import dev.vmm.app.config.VmConfig;
 import dev.vmm.app.config.VsockConfig;
 import dev.vmm.app.machine.Console;
 import dev.vmm.app.machine.ExitStatus;
+import dev.vmm.app.machine.Footprint;
 import dev.vmm.app.machine.GuestMemoryFit;
 import dev.vmm.app.machine.Machine;
 import dev.vmm.app.machine.MachineBuilder;
@@ -158,6 +159,7 @@ public final class RunCommand implements Callable<Integer> {
         Machine machine = MachineBuilder.build(config, Console.system(), LaunchReport::print);
         GuestMemoryFit.hostWarning(config.memory().size()).ifPresent(w -> System.err.println("vmm: warning: " + w));
         StopReason reason;
+        java.util.Optional<Footprint> footprint = java.util.Optional.empty();
         try {
             HostSignals.forwardTo(machine);
             machine.start();
@@ -165,11 +167,16 @@ public final class RunCommand implements Callable<Integer> {
                 ProgressLog.start(machine, java.time.Duration.ofSeconds(30));
             }
             reason = machine.awaitStop();
+            if (verbose) {
+                footprint = Footprint.of(machine.memory());
+            }
         } finally {
             machine.close();       // restores the terminal before anything is reported
         }
         report(reason);
         RunStatistics.print(machine, verbose);
+        footprint.ifPresent(f -> System.err.printf("vmm: peak RSS %.1f MiB, guest RAM touched %.1f MiB: VMM overhead "
+                + "%.1f MiB%n", f.peakRssBytes() / 1048576.0, f.guestResidentBytes() / 1048576.0, f.overheadBytes() / 1048576.0));
         return ExitStatus.of(reason);
     }
 
