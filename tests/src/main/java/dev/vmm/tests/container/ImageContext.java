@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * The build context of the VMM's container image, made here because no registry is reachable and no
  * base image may be pulled: {@code FROM scratch}, a jlink runtime of the JDK modules the VMM uses, the
- * application's jars, and the glibc files the runtime links against (as {@code ldd} lists them), at
+ * application's jar, and the glibc files the runtime links against (as {@code ldd} lists them), at
  * their own paths. {@code main} writes it for {@code docker build}; the container tests build it with
  * Testcontainers.
  */
@@ -36,14 +36,8 @@ public final class ImageContext {
         run(List.of(jlink.toString(), "--add-modules", MODULES, "--strip-debug", "--no-header-files", "--no-man-pages",
                 "--output", java.toString()));
         Path app = rootfs.resolve(VMM_HOME.substring(1)).resolve("app");
-        Files.createDirectories(app.resolve("lib"));
-        Path target = root.resolve("vmm/target");
-        Files.copy(target.resolve("vmm.jar"), app.resolve("vmm.jar"));
-        try (Stream<Path> jars = Files.list(target.resolve("lib"))) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, app.resolve("lib").resolve(jar.getFileName()));
-            }
-        }
+        Files.createDirectories(app);
+        Files.copy(root.resolve("vmm/target/vmm.jar"), app.resolve("vmm.jar"));     // every class it runs
         for (String lib : linkedLibraries(java)) {
             Path to = rootfs.resolve(lib.substring(1));
             Files.createDirectories(to.getParent());

@@ -5,6 +5,9 @@ import dev.vmm.core.VmmException;
 import dev.vmm.sev.launch.SevUnavailableException;
 import dev.vmm.sev.platform.NoSevDeviceException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -13,21 +16,55 @@ import picocli.CommandLine.Command;
 
 /** The {@code vmm} command and its subcommands. */
 @Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = VmmCommand.Version.class,
-        description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.",
-        subcommands = {RunCommand.class, MeasureCommand.class, IdBlockCommand.class, AttestationCommand.class,
-            PlatformCommand.class, HostCommand.class, ApiCommand.class, CommandLine.HelpCommand.class})
+        description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.")
 public final class VmmCommand {
     /** Status for errors the user can fix (bad option value, missing file, no KVM). */
     public static final int USAGE_ERROR = 1;
 
-    public static int execute(String... args) {
-        configureLogging(false);
-        return commandLine().execute(args);
+    /**
+     * The subcommands, in the order of the usage. picocli reads a command's annotations when it is added
+     * (about 5 ms per command here), so a command line that names one gets only that one.
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+        all.put("run", RunCommand::new);
+        all.put("measure", MeasureCommand::new);
+        all.put("id-block", IdBlockCommand::new);
+        all.put("attestation", AttestationCommand::new);
+        all.put("platform", PlatformCommand::new);
+        all.put("host", HostCommand::new);
+        all.put("api", ApiCommand::new);
+        all.put("help", CommandLine.HelpCommand::new);
+        return all;
     }
 
-    /** The command line with this program's error handling; tests redirect its output streams. */
+    public static int execute(String... args) {
+        configureLogging(false);
+        return commandLine(args).execute(args);
+    }
+
+    /** The whole command line with this program's error handling; tests redirect its output streams. */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: when the first names a subcommand other than {@code help},
+     * only that subcommand is built; otherwise (usage, help, a mistyped name) all of them are.
+     */
+    static CommandLine commandLine(String[] args) {
+        // Groovy closures in annotations: picocli looks for Groovy on the class path first, a miss that
+        // opens every jar (20 ms).
+        System.setProperty("picocli.disable.closures", "true");
         CommandLine cli = new CommandLine(new VmmCommand());
+        String first = args.length > 0 ? args[0] : "";
+        if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+            cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
+        } else {
+            SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
         cli.setExecutionExceptionHandler(VmmCommand::handle);
         cli.setParameterExceptionHandler(VmmCommand::usageError);
         // picocli's default for a bad option is 2, which `attestation verify` and `host check` use for
