@@ -132,15 +132,7 @@ public final class Kvm implements AutoCloseable {
     }
 
     public VmFd createVm(int type) {
-        // A signal arriving while the kernel sets the VM up ends the ioctl with EINTR; QEMU retries too
-        // (kvm_init). Seen here with a sampling profiler's signals.
-        int vm;
-        do {
-            vm = Syscalls.ioctlOrErrno(fd, KvmIoctls.KVM_CREATE_VM, type);
-        } while (vm == -Errno.EINTR);
-        if (vm < 0) {
-            throw new SysException(KvmIoctls.KVM_CREATE_VM.name(), -vm);
-        }
+        int vm = Syscalls.ioctl(fd, KvmIoctls.KVM_CREATE_VM, type);
         return new VmFd(new Fd(vm, "vm"), vcpuMmapSize);
     }
 

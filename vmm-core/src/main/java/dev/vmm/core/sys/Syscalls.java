@@ -72,16 +72,28 @@ public final class Syscalls {
         }
     }
 
+    /**
+     * An ioctl whose failure is an error. One that a signal interrupted (EINTR) did nothing and is made
+     * again, as SA_RESTART would have (KVM_CREATE_VM was seen failing so under a sampling profiler; QEMU's
+     * kvm_init retries it too). KVM_RUN, where EINTR is a kick, goes through {@link #ioctlOrErrno}.
+     */
     public static int ioctl(Fd fd, Ioctl ioctl, MemorySegment arg) {
-        int r = ioctlOrErrno(fd, ioctl, arg);
+        int r;
+        do {
+            r = ioctlOrErrno(fd, ioctl, arg);
+        } while (r == -Errno.EINTR);
         if (r < 0) {
             throw new SysException(ioctl.name(), -r);
         }
         return r;
     }
 
+    /** As {@link #ioctl(Fd, Ioctl, MemorySegment)}, EINTR retried. */
     public static int ioctl(Fd fd, Ioctl ioctl, long arg) {
-        int r = ioctlOrErrno(fd, ioctl, arg);
+        int r;
+        do {
+            r = ioctlOrErrno(fd, ioctl, arg);
+        } while (r == -Errno.EINTR);
         if (r < 0) {
             throw new SysException(ioctl.name(), -r);
         }
