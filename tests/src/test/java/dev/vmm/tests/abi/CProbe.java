@@ -22,6 +22,8 @@ final class CProbe {
             #include <fcntl.h>
             #include <signal.h>
             #include <sys/mman.h>
+            #include <sys/syscall.h>
+            #include <sys/ioctl.h>
             #include <asm-generic/hugetlb_encode.h>
             #include <sys/eventfd.h>
             #include <sys/epoll.h>

@@ -3,17 +3,15 @@ package dev.vmm.core.sys;
 import static dev.vmm.core.abi.CStruct.u32;
 import static dev.vmm.core.abi.CStruct.u64;
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.vmm.core.abi.CName;
 import dev.vmm.core.abi.CStruct;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 
 /**
  * An epoll(7) instance, level-triggered: the fd an {@link EventLoop} waits on. Each registration carries
@@ -43,28 +41,14 @@ public final class Epoll implements AutoCloseable {
     private static final long EVENTS = CStruct.offset(EPOLL_EVENT, "events");
     private static final long DATA = CStruct.offset(EPOLL_EVENT, "data.u64");
 
-    private static final MethodHandle EPOLL_CREATE1 = Native.downcallWithErrno("epoll_create1",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = Native.downcallWithErrno("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = Native.downcallWithErrno("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-
     private final Fd fd;
 
     public Epoll() {
-        try {
-            MemorySegment state = Native.errnoState();
-            int r = (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
-            if (r < 0) {
-                throw new SysException("epoll_create1", Native.errno(state));
-            }
-            fd = new Fd(r, "epoll");
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        long r = Syscall.call(Syscall.EPOLL_CREATE1, EPOLL_CLOEXEC);
+        if (r < 0) {
+            throw new SysException("epoll_create1", (int) -r);
         }
+        fd = new Fd((int) r, "epoll");
     }
 
     Fd fd() {
@@ -89,15 +73,10 @@ public final class Epoll implements AutoCloseable {
             MemorySegment e = arena.allocate(EPOLL_EVENT);
             e.set(JAVA_INT_UNALIGNED, EVENTS, events);
             e.set(JAVA_LONG_UNALIGNED, DATA, token);
-            MemorySegment state = Native.errnoState();
-            int r = (int) EPOLL_CTL.invokeExact(state, fd.raw(), op, target.raw(), e);
+            long r = Syscall.call(Syscall.EPOLL_CTL, fd.raw(), op, target.raw(), Syscall.address(e));
             if (r < 0) {
-                throw new SysException("epoll_ctl(" + opName + ")", Native.errno(state), target.toString());
+                throw new SysException("epoll_ctl(" + opName + ")", (int) -r, target.toString());
             }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -107,20 +86,16 @@ public final class Epoll implements AutoCloseable {
      */
     public int await(Ready ready, int timeoutMillis) {
         try {
-            MemorySegment state = Native.errnoState();
-            int n = (int) EPOLL_WAIT.invokeExact(state, fd.raw(), ready.events, ready.capacity, timeoutMillis);
-            if (n < 0) {
-                int errno = Native.errno(state);
-                if (errno == Errno.EINTR) {
-                    return 0;
-                }
-                throw new SysException("epoll_wait", errno);
+            long n = Syscall.call(Syscall.EPOLL_WAIT, fd.raw(), Syscall.address(ready.events), ready.capacity, timeoutMillis);
+            if (n == -Errno.EINTR) {
+                return 0;
             }
-            return n;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+            if (n < 0) {
+                throw new SysException("epoll_wait", (int) -n);
+            }
+            return (int) n;
+        } finally {
+            Reference.reachabilityFence(ready);
         }
     }
 

@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandle;
 public final class Errno {
     @CName("EPERM") public static final int EPERM = 1;
     @CName("ENOENT") public static final int ENOENT = 2;
+    @CName("ESRCH") public static final int ESRCH = 3;
     @CName("EINTR") public static final int EINTR = 4;
     @CName("EIO") public static final int EIO = 5;
     @CName("ENXIO") public static final int ENXIO = 6;

@@ -1,38 +1,25 @@
 package dev.vmm.core.sys;
 
-import dev.vmm.core.abi.CName;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.vmm.core.abi.CName;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /** An eventfd(2): the counter KVM signals for an ioeventfd and waits on for an irqfd. */
 public final class EventFd implements AutoCloseable {
     @CName("EFD_CLOEXEC") public static final int EFD_CLOEXEC = 0x80000;
     @CName("EFD_NONBLOCK") public static final int EFD_NONBLOCK = 0x800;
 
-    private static final MethodHandle EVENTFD = Native.downcallWithErrno("eventfd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-
     private final Fd fd;
     private final MemorySegment buffer = Arena.ofAuto().allocate(JAVA_LONG);
 
     public EventFd(int flags) {
-        try {
-            MemorySegment state = Native.errnoState();
-            int r = (int) EVENTFD.invokeExact(state, 0, flags | EFD_CLOEXEC);
-            if (r < 0) {
-                throw new SysException("eventfd", Native.errno(state));
-            }
-            fd = new Fd(r, "eventfd");
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        long r = Syscall.call(Syscall.EVENTFD2, 0, flags | EFD_CLOEXEC);
+        if (r < 0) {
+            throw new SysException("eventfd", (int) -r);
         }
+        fd = new Fd((int) r, "eventfd");
     }
 
     public Fd fd() {

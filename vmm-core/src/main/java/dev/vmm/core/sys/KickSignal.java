@@ -1,14 +1,10 @@
 package dev.vmm.core.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.vmm.core.abi.CName;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
  * The signal that kicks a vCPU thread out of KVM_RUN.
@@ -22,40 +18,29 @@ import java.lang.invoke.MethodHandle;
  */
 public final class KickSignal {
     @CName("SIG_BLOCK") static final int SIG_BLOCK = 0;
-    /** glibc's sigset_t is 1024 bits; the kernel's (KVM_SET_SIGNAL_MASK) is 64. */
-    private static final long GLIBC_SIGSET_SIZE = 128;
+    /**
+     * glibc's SIGRTMIN, the first real-time signal it leaves to programs (it keeps the two below for
+     * itself); the JVM uses none of the real-time ones. The probe checks it against glibc at run time.
+     */
+    @CName("SIGRTMIN") static final int SIGRTMIN = 34;
+    /** The kernel's sigset_t (rt_sigprocmask, rt_sigtimedwait, KVM_SET_SIGNAL_MASK): 64 bits. */
     public static final int KERNEL_SIGSET_SIZE = 8;
 
-    private static final MethodHandle SIGRTMIN = Native.downcall("__libc_current_sigrtmin",
-            FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle PTHREAD_SELF = Native.downcall("pthread_self",
-            FunctionDescriptor.of(JAVA_LONG));
-    private static final MethodHandle PTHREAD_KILL = Native.downcall("pthread_kill",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle PTHREAD_SIGMASK = Native.downcall("pthread_sigmask",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SIGTIMEDWAIT = Native.downcallWithErrno("sigtimedwait",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-
-    private static final int SIGNAL = sigrtmin();
+    private static final int SIGNAL = SIGRTMIN;
     private static final ThreadLocal<MemorySegment> KICK_SET = ThreadLocal.withInitial(KickSignal::kickSet);
     private static final ThreadLocal<MemorySegment> ZERO_TIMEOUT =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
+    private static final long PROCESS = Syscall.call(Syscall.GETPID, 0);
 
     private KickSignal() {}
 
-    /** SIGRTMIN: glibc keeps the two below it for itself; the JVM uses none of the real-time ones. */
     public static int number() {
         return SIGNAL;
     }
 
-    /** The calling thread's identity for {@link #send(long)}. */
+    /** The calling thread's identity for {@link #send(long)}: its kernel thread id. */
     public static long currentThread() {
-        try {
-            return (long) PTHREAD_SELF.invokeExact();
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return Syscall.call(Syscall.GETTID, 0);
     }
 
     /**
@@ -64,50 +49,41 @@ public final class KickSignal {
      */
     public static long blockInCurrentThread() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment old = arena.allocate(GLIBC_SIGSET_SIZE, 8);
-            int r = (int) PTHREAD_SIGMASK.invokeExact(SIG_BLOCK, KICK_SET.get(), old);
-            if (r != 0) {
-                throw new SysException("pthread_sigmask", r);
+            MemorySegment old = arena.allocate(KERNEL_SIGSET_SIZE, 8);
+            MemorySegment set = KICK_SET.get();
+            long r = Syscall.call(Syscall.RT_SIGPROCMASK, SIG_BLOCK, Syscall.address(set), Syscall.address(old),
+                    KERNEL_SIGSET_SIZE);
+            if (r < 0) {
+                throw new SysException("rt_sigprocmask", (int) -r);
             }
             return old.get(JAVA_LONG, 0) & ~bit(SIGNAL);
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
-    /** Sends the kick to a thread; a thread that already exited is not an error (ESRCH). */
+    /**
+     * Sends the kick to a thread of this process. The caller sends only while the thread lives (a
+     * thread id is reused after its thread ends); one that has just ended is not an error (ESRCH).
+     */
     public static void send(long thread) {
-        try {
-            int r = (int) PTHREAD_KILL.invokeExact(thread, SIGNAL);
-            if (r != 0 && r != 3 /* ESRCH */) {
-                throw new SysException("pthread_kill", r);
-            }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        long r = Syscall.call(Syscall.TGKILL, PROCESS, thread, SIGNAL);
+        if (r < 0 && r != -Errno.ESRCH) {
+            throw new SysException("tgkill", (int) -r);
         }
     }
 
     /** Consumes kicks pending on the calling thread (it must have blocked them); returns how many. */
     public static int drain() {
+        MemorySegment set = KICK_SET.get();
+        MemorySegment timeout = ZERO_TIMEOUT.get();
         int drained = 0;
-        try {
-            while (true) {
-                MemorySegment state = Native.errnoState();
-                int r = (int) SIGTIMEDWAIT.invokeExact(state, KICK_SET.get(), MemorySegment.NULL, ZERO_TIMEOUT.get());
-                if (r == SIGNAL) {
-                    drained++;
-                } else if (r < 0 && Native.errno(state) == Errno.EINTR) {
-                    continue;
-                } else {
-                    return drained;
-                }
+        while (true) {
+            long r = Syscall.call(Syscall.RT_SIGTIMEDWAIT, Syscall.address(set), 0, Syscall.address(timeout),
+                    KERNEL_SIGSET_SIZE);
+            if (r == SIGNAL) {
+                drained++;
+            } else if (r != -Errno.EINTR) {
+                return drained;
             }
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -115,23 +91,10 @@ public final class KickSignal {
         return 1L << (signal - 1);
     }
 
-    /**
-     * glibc's sigset_t holding the kick signal alone. Built here rather than with sigemptyset and
-     * sigaddset, whose two downcall stubs cost a start 6-8 ms (profiled): signal n is bit n - 1 of the
-     * first unsigned long, where the kernel's 64 signals all lie ({@link #blockInCurrentThread()} reads
-     * the same word back).
-     */
+    /** The kernel's sigset_t holding the kick signal alone: signal n is bit n - 1. */
     static MemorySegment kickSet() {
-        MemorySegment set = Arena.ofAuto().allocate(GLIBC_SIGSET_SIZE, 8);     // zeroed: the empty set
+        MemorySegment set = Arena.ofAuto().allocate(KERNEL_SIGSET_SIZE, 8);
         set.set(JAVA_LONG, 0, bit(SIGNAL));
         return set;
-    }
-
-    private static int sigrtmin() {
-        try {
-            return (int) SIGRTMIN.invokeExact();
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
     }
 }

@@ -1,14 +1,8 @@
 package dev.vmm.core.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import dev.vmm.core.abi.CName;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,13 +23,6 @@ public final class Mmap implements AutoCloseable {
     @CName("MADV_HUGEPAGE") public static final int MADV_HUGEPAGE = 14;
     @CName("MADV_DONTDUMP") public static final int MADV_DONTDUMP = 16;
 
-    private static final MethodHandle MMAP = Native.downcallWithErrno("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = Native.downcallWithErrno("munmap",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle MADVISE = Native.downcallWithErrno("madvise",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final long MAP_FAILED = -1L;
 
     private final MemorySegment segment;
     private final Arena arena;
@@ -52,30 +39,23 @@ public final class Mmap implements AutoCloseable {
 
     /** Anonymous private memory, for guest RAM. */
     public static Mmap anonymous(long size, int prot, int extraFlags, String what) {
-        return map(MemorySegment.NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | extraFlags, -1, 0, what);
+        return map(size, prot, MAP_PRIVATE | MAP_ANONYMOUS | extraFlags, -1, 0, what);
     }
 
     /** A shared mapping of {@code fd} (the vCPU's kvm_run page, a guest_memfd, a flash file). */
     public static Mmap file(Fd fd, long size, int prot, long offset, String what) {
-        return map(MemorySegment.NULL, size, prot, MAP_SHARED, fd.raw(), offset, what);
+        return map(size, prot, MAP_SHARED, fd.raw(), offset, what);
     }
 
-    private static Mmap map(MemorySegment hint, long size, int prot, int flags, int fd, long offset, String what) {
+    private static Mmap map(long size, int prot, int flags, int fd, long offset, String what) {
         if (size <= 0) {
             throw new IllegalArgumentException("mmap of " + what + ": size " + size);
         }
-        try {
-            MemorySegment state = Native.errnoState();
-            MemorySegment p = (MemorySegment) MMAP.invokeExact(state, hint, size, prot, flags, fd, offset);
-            if (p.address() == MAP_FAILED) {
-                throw new SysException("mmap", Native.errno(state), what + ", " + size + " bytes");
-            }
-            return new Mmap(p, size, what);
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        long p = Syscall.call(Syscall.MMAP, 0, size, prot, flags, fd, offset);
+        if (p < 0) {
+            throw new SysException("mmap", (int) -p, what + ", " + size + " bytes");
         }
+        return new Mmap(MemorySegment.ofAddress(p), size, what);
     }
 
     public MemorySegment segment() {
@@ -91,28 +71,18 @@ public final class Mmap implements AutoCloseable {
 
     /** Advice is a hint: failure (for example no THP in this kernel) is returned, not thrown. */
     public boolean advise(int advice) {
-        try {
-            return (int) MADVISE.invokeExact(Native.errnoState(), segment, segment.byteSize(), advice) == 0;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return Syscall.call(Syscall.MADVISE, segment().address(), segment.byteSize(), advice) == 0;
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            try {
-                MemorySegment address = MemorySegment.ofAddress(segment.address());
-                long size = segment.byteSize();
-                arena.close();
-                MemorySegment state = Native.errnoState();
-                if ((int) MUNMAP.invokeExact(state, address, size) < 0) {
-                    throw new SysException("munmap", Native.errno(state), what);
-                }
-            } catch (SysException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new AssertionError(t);
+            long address = segment.address();
+            long size = segment.byteSize();
+            arena.close();
+            long r = Syscall.call(Syscall.MUNMAP, address, size);
+            if (r < 0) {
+                throw new SysException("munmap", (int) -r, what);
             }
         }
     }

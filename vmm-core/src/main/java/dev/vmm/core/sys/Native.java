@@ -10,8 +10,10 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * Links libc functions once. Functions that report failure through errno are linked with
- * {@code captureCallState("errno")}: their handle takes a leading capture segment, one per thread.
+ * Links libc functions: {@link Syscall}'s {@code syscall(2)}, which every system call goes through, and
+ * the few calls that are libc's own work (termios, error texts), linked only when needed. Functions
+ * that report failure through errno are linked with {@code captureCallState("errno")}: their handle
+ * takes a leading capture segment, one per thread.
  */
 final class Native {
     static final Linker LINKER = Linker.nativeLinker();

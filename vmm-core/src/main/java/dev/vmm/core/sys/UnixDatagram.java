@@ -1,14 +1,11 @@
 package dev.vmm.core.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.nio.file.Path;
 
 /**
@@ -18,11 +15,6 @@ import java.nio.file.Path;
  * auto-bound to an abstract name and connected to the peer's path, so that the peer can answer.
  */
 public final class UnixDatagram implements AutoCloseable {
-    private static final MethodHandle RECVFROM = Native.downcallWithErrno("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SENDTO = Native.downcallWithErrno("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-
     private final Fd fd;
     private final Arena arena = Arena.ofShared();
     /** The sender of the last datagram received (for {@link #reply}). */
@@ -66,23 +58,21 @@ public final class UnixDatagram implements AutoCloseable {
 
     /** One datagram into {@code buffer}: its length (truncated to the buffer), or -1 if none is waiting. */
     public int receive(MemorySegment buffer) {
+        long r;
         try {
-            MemorySegment state = Native.errnoState();
             peerLength.set(JAVA_INT, 0, (int) UnixSockets.SOCKADDR_UN.byteSize());
-            long r = (long) RECVFROM.invokeExact(state, fd.raw(), buffer, buffer.byteSize(), 0, peer, peerLength);
-            if (r < 0) {
-                int errno = Native.errno(state);
-                if (errno == Errno.EAGAIN) {
-                    return -1;
-                }
-                throw new SysException("recvfrom " + fd, errno);
-            }
-            return (int) r;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+            r = Syscall.call(Syscall.RECVFROM, fd.raw(), Syscall.address(buffer), buffer.byteSize(), 0,
+                    Syscall.address(peer), Syscall.address(peerLength));
+        } finally {
+            Reference.reachabilityFence(buffer);
         }
+        if (r == -Errno.EAGAIN) {
+            return -1;
+        }
+        if (r < 0) {
+            throw new SysException("recvfrom " + fd, (int) -r);
+        }
+        return (int) r;
     }
 
     /** Sends one datagram to the connected peer; false if the peer is gone or its queue is full (dropped). */
@@ -96,22 +86,20 @@ public final class UnixDatagram implements AutoCloseable {
     }
 
     private boolean sendTo(MemorySegment datagram, MemorySegment to, int toLength) {
+        long r;
         try {
-            MemorySegment state = Native.errnoState();
-            long r = (long) SENDTO.invokeExact(state, fd.raw(), datagram, datagram.byteSize(), 0, to, toLength);
-            if (r < 0) {
-                int errno = Native.errno(state);
-                if (errno == Errno.EAGAIN || errno == Errno.ECONNREFUSED || errno == Errno.ENOENT) {
-                    return false;          // a network drops what it cannot deliver
-                }
-                throw new SysException("sendto " + fd, errno);
-            }
-            return true;
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+            r = Syscall.call(Syscall.SENDTO, fd.raw(), Syscall.address(datagram), datagram.byteSize(), 0,
+                    Syscall.address(to), toLength);
+        } finally {
+            Reference.reachabilityFence(datagram);
         }
+        if (r == -Errno.EAGAIN || r == -Errno.ECONNREFUSED || r == -Errno.ENOENT) {
+            return false;          // a network drops what it cannot deliver
+        }
+        if (r < 0) {
+            throw new SysException("sendto " + fd, (int) -r);
+        }
+        return true;
     }
 
     @Override

@@ -3,16 +3,13 @@ package dev.vmm.core.sys;
 import static dev.vmm.core.abi.CStruct.bytes;
 import static dev.vmm.core.abi.CStruct.struct;
 import static dev.vmm.core.abi.CStruct.u16;
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.vmm.core.abi.CName;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -27,29 +24,16 @@ final class UnixSockets {
     /** sun_path's size, its terminating NUL included. */
     static final int PATH_MAX = 108;
 
-    private static final MethodHandle SOCKET = Native.downcallWithErrno("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = Native.downcallWithErrno("bind",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = Native.downcallWithErrno("connect",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-
     private UnixSockets() {}
 
     /** A non-blocking, close-on-exec socket of {@code type}; {@code what} names it in errors. */
     static Fd open(int type, String what) {
-        MemorySegment state = Native.errnoState();
-        int raw;
-        try {
-            raw = (int) SOCKET.invokeExact(state, AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        long raw = Syscall.call(Syscall.SOCKET, AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (raw < 0) {
             throw new SysException("socket(AF_UNIX, " + (type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM") + ") for "
-                    + what, Native.errno(state));
+                    + what, (int) -raw);
         }
-        return new Fd(raw, what);
+        return new Fd((int) raw, what);
     }
 
     static MemorySegment address(Arena a, Path path) {
@@ -65,27 +49,19 @@ final class UnixSockets {
 
     /** bind(2) to {@code addr} of {@code length} bytes (2: autobind to an abstract name). */
     static void bind(Fd fd, MemorySegment addr, int length, String what) {
-        check(what, invoke(BIND, fd.raw(), addr, length));
+        try {
+            check(what, (int) Syscall.call(Syscall.BIND, fd.raw(), Syscall.address(addr), length));
+        } finally {
+            Reference.reachabilityFence(addr);
+        }
     }
 
     /** connect(2): 0, or {@code -errno}. */
     static int connect(Fd fd, MemorySegment addr) {
-        MemorySegment state = Native.errnoState();
         try {
-            int r = (int) CONNECT.invokeExact(state, fd.raw(), addr, (int) SOCKADDR_UN.byteSize());
-            return r < 0 ? -Native.errno(state) : 0;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    private static int invoke(MethodHandle h, int fd, MemorySegment addr, int length) {
-        MemorySegment state = Native.errnoState();
-        try {
-            int r = (int) h.invokeExact(state, fd, addr, length);
-            return r < 0 ? -Native.errno(state) : 0;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+            return (int) Syscall.call(Syscall.CONNECT, fd.raw(), Syscall.address(addr), SOCKADDR_UN.byteSize());
+        } finally {
+            Reference.reachabilityFence(addr);
         }
     }
 

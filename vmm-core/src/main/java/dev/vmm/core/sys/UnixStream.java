@@ -1,14 +1,9 @@
 package dev.vmm.core.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import dev.vmm.core.abi.CName;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.nio.file.Path;
 
 /**
@@ -22,15 +17,6 @@ public final class UnixStream implements AutoCloseable {
     /** Connections the kernel queues before the loop accepts them; more are refused (EAGAIN). */
     private static final int BACKLOG = 128;
 
-    private static final MethodHandle LISTEN = Native.downcallWithErrno("listen",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ACCEPT4 = Native.downcallWithErrno("accept4",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle SEND = Native.downcallWithErrno("send",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SHUTDOWN = Native.downcallWithErrno("shutdown",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-
     private final Fd fd;
 
     private UnixStream(Fd fd) {
@@ -42,17 +28,13 @@ public final class UnixStream implements AutoCloseable {
         UnixStream s = new UnixStream(UnixSockets.open(UnixSockets.SOCK_STREAM, path.toString()));
         try (Arena a = Arena.ofConfined()) {
             UnixSockets.bind(s.fd, UnixSockets.address(a, path), (int) UnixSockets.SOCKADDR_UN.byteSize(), "bind " + path);
-            MemorySegment state = Native.errnoState();
-            int r = (int) LISTEN.invokeExact(state, s.fd.raw(), BACKLOG);
+            long r = Syscall.call(Syscall.LISTEN, s.fd.raw(), BACKLOG);
             if (r < 0) {
-                throw new SysException("listen " + path, Native.errno(state));
+                throw new SysException("listen " + path, (int) -r);
             }
         } catch (RuntimeException e) {
             s.close();
             throw e;
-        } catch (Throwable t) {
-            s.close();
-            throw new AssertionError(t);
         }
         return s;
     }
@@ -78,22 +60,14 @@ public final class UnixStream implements AutoCloseable {
 
     /** A connection waiting on this listener, or null if none is. */
     public UnixStream accept() {
-        MemorySegment state = Native.errnoState();
-        int raw;
-        try {
-            raw = (int) ACCEPT4.invokeExact(state, fd.raw(), MemorySegment.NULL, MemorySegment.NULL,
-                    UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        long raw = Syscall.call(Syscall.ACCEPT4, fd.raw(), 0, 0, UnixSockets.SOCK_NONBLOCK | UnixSockets.SOCK_CLOEXEC);
+        if (raw == -Errno.EAGAIN || raw == -Errno.EINTR || raw == -Errno.ECONNABORTED) {
+            return null;
         }
         if (raw < 0) {
-            int errno = Native.errno(state);
-            if (errno == Errno.EAGAIN || errno == Errno.EINTR || errno == Errno.ECONNABORTED) {
-                return null;
-            }
-            throw new SysException("accept " + fd, errno);
+            throw new SysException("accept " + fd, (int) -raw);
         }
-        return new UnixStream(new Fd(raw, "connection on " + fd));
+        return new UnixStream(new Fd((int) raw, "connection on " + fd));
     }
 
     /** Reads into {@code buffer}: bytes read, 0 at the end of the stream, -1 if nothing waits. */
@@ -110,35 +84,27 @@ public final class UnixStream implements AutoCloseable {
 
     /** Writes from {@code buffer}: bytes written (perhaps fewer), or 0 if the socket's buffer is full. */
     public long write(MemorySegment buffer) {
-        MemorySegment state = Native.errnoState();
         long r;
         try {
-            r = (long) SEND.invokeExact(state, fd.raw(), buffer, buffer.byteSize(), MSG_NOSIGNAL);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+            // send(2) is sendto(2) with no address.
+            r = Syscall.call(Syscall.SENDTO, fd.raw(), Syscall.address(buffer), buffer.byteSize(), MSG_NOSIGNAL, 0, 0);
+        } finally {
+            Reference.reachabilityFence(buffer);
+        }
+        if (r == -Errno.EAGAIN || r == -Errno.EINTR) {
+            return 0;
         }
         if (r < 0) {
-            int errno = Native.errno(state);
-            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
-                return 0;
-            }
-            throw new SysException("send " + fd, errno);
+            throw new SysException("send " + fd, (int) -r);
         }
         return r;
     }
 
     /** No more writes: the peer reads the end of the stream. */
     public void shutdownWrite() {
-        MemorySegment state = Native.errnoState();
-        try {
-            int r = (int) SHUTDOWN.invokeExact(state, fd.raw(), SHUT_WR);
-            if (r < 0 && Native.errno(state) != Errno.ENOTCONN) {
-                throw new SysException("shutdown " + fd, Native.errno(state));
-            }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        long r = Syscall.call(Syscall.SHUTDOWN, fd.raw(), SHUT_WR);
+        if (r < 0 && r != -Errno.ENOTCONN) {
+            throw new SysException("shutdown " + fd, (int) -r);
         }
     }
 
