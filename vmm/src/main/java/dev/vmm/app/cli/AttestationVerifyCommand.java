@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = {"Verify an attestation report: AMD's chain (ARK, ASK or ASVK, VCEK or VLEK), the report signature, "
                 + "the TCB and chip ID the key is bound to, and the expected values given. Every check runs and is printed.",
                 "Exit status: 0 if every check passes, 2 if any fails, 1 on a usage error."})
-public final class AttestationVerifyCommand implements Callable<Integer> {
+public final class AttestationVerifyCommand implements LaunchOptions.Taker, Callable<Integer> {
     public static final int VERIFICATION_FAILED = 2;
 
     @Option(names = "--report", required = true, paramLabel = "FILE", description = "The report (raw 1184 bytes).")
@@ -76,8 +75,12 @@ public final class AttestationVerifyCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "With --firmware: vCPUs (default: ${DEFAULT-VALUE}).")
     int cpus;
 
-    @Mixin
-    LaunchOptions launch = new LaunchOptions();
+    LaunchOptions launch = new LaunchOptions();     // mixed in by VmmCommand
+
+    @Override
+    public LaunchOptions launchOptions() {
+        return launch;
+    }
 
     @Option(names = "--report-data", paramLabel = "HEX",
             description = "Expected REPORT_DATA (up to 64 bytes; shorter values stand for themselves followed by zeros).")

@@ -13,7 +13,6 @@ import java.security.KeyPair;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "id-block", sortOptions = false,
         description = {"Build and sign an SEV-SNP ID block and ID authentication structure for SNP_LAUNCH_FINISH.",
             "The launch digest is --digest, or computed from --firmware and the other measure options."})
-public final class IdBlockCommand implements Callable<Integer> {
+public final class IdBlockCommand implements LaunchOptions.Taker, Callable<Integer> {
     // No mixinStandardHelpOptions: --version is the ID block's VERSION here.
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -46,8 +45,12 @@ public final class IdBlockCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "With --firmware: vCPUs (default: ${DEFAULT-VALUE}).")
     int cpus;
 
-    @Mixin
-    LaunchOptions launch = new LaunchOptions();
+    LaunchOptions launch = new LaunchOptions();     // mixed in by VmmCommand
+
+    @Override
+    public LaunchOptions launchOptions() {
+        return launch;
+    }
 
     @Spec
     CommandSpec spec;

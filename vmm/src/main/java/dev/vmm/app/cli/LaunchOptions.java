@@ -5,33 +5,45 @@ import dev.vmm.app.config.Hex;
 import dev.vmm.sev.psp.PspKind;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
-/** The inputs of a launch measurement, shared by {@code run --confidential} and {@code measure}. */
+/**
+ * The inputs of a launch measurement, shared by {@code run --confidential}, {@code measure},
+ * {@code id-block} and {@code attestation verify}. Declared in code (see {@link OptionTable}) because
+ * {@code run} is on the start-up path; the annotated commands get them as a mixin ({@link Taker}).
+ */
 public final class LaunchOptions {
-    @Option(names = "--cpu-model", paramLabel = "MODEL",
-            description = "QEMU CPU model for the CPUID signature in the VMSAs: EPYC, EPYC-v1..v5, EPYC-Rome(-vN), "
-                    + "EPYC-Milan(-vN), EPYC-Genoa(-vN), EPYC-Turin(-v1), or host (run's default).")
+    /** A command that takes the launch options: {@code VmmCommand} mixes them in when it builds it. */
+    interface Taker {
+        LaunchOptions launchOptions();
+    }
+
     String cpuModel;
-
-    @Option(names = "--guest-features", paramLabel = "HEX", defaultValue = "0x1",
-            description = "SNP guest features (VMSA SEV_FEATURES; default: ${DEFAULT-VALUE}, SNP_ACTIVE).")
-    String guestFeatures;
-
-    @Option(names = "--kernel", paramLabel = "FILE",
-            description = "Linux kernel, a bzImage or a PVH vmlinux: booted directly without --firmware, handed to "
-                    + "the firmware over fw_cfg with it, and measured into the SEV hashes table with --confidential.")
+    String guestFeatures = "0x1";
     Path kernel;
-
-    @Option(names = "--initrd", paramLabel = "FILE", description = "Initrd for --kernel.")
     Path initrd;
-
-    @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line for --kernel.")
     String append;
-
-    @Option(names = "--launch-log", paramLabel = "FILE", description = "Write every measured range, in order, as JSON.")
     Path launchLog;
+
+    /** These options as a picocli mixin. */
+    CommandSpec mixin() {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        new OptionTable(mixin)
+                .text("--cpu-model", "MODEL", null, "QEMU CPU model for the CPUID signature in the VMSAs: EPYC, "
+                        + "EPYC-v1..v5, EPYC-Rome(-vN), EPYC-Milan(-vN), EPYC-Genoa(-vN), EPYC-Turin(-v1), or host "
+                        + "(run's default).", v -> cpuModel = v)
+                .text("--guest-features", "HEX", "0x1",
+                        "SNP guest features (VMSA SEV_FEATURES; default: ${DEFAULT-VALUE}, SNP_ACTIVE).",
+                        v -> guestFeatures = v)
+                .path("--kernel", "FILE", null, "Linux kernel, a bzImage or a PVH vmlinux: booted directly without "
+                        + "--firmware, handed to the firmware over fw_cfg with it, and measured into the SEV hashes "
+                        + "table with --confidential.", v -> kernel = v)
+                .path("--initrd", "FILE", null, "Initrd for --kernel.", v -> initrd = v)
+                .text("--append", "CMDLINE", null, "Kernel command line for --kernel.", v -> append = v)
+                .path("--launch-log", "FILE", null, "Write every measured range, in order, as JSON.", v -> launchLog = v);
+        return mixin;
+    }
 
     /**
      * Whether the command line describes a launch to measure (these options, or {@code --cpus} of the

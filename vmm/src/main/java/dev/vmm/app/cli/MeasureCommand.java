@@ -7,7 +7,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,7 +16,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "measure", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compute the launch digest of a confidential guest without launching it.")
-public final class MeasureCommand implements Callable<Integer> {
+public final class MeasureCommand implements LaunchOptions.Taker, Callable<Integer> {
     @Option(names = "--mode", required = true, paramLabel = "sev|sev-es|snp", description = "Guest type.")
     String mode;
 
@@ -31,8 +30,12 @@ public final class MeasureCommand implements Callable<Integer> {
             description = "Digest format (default: ${DEFAULT-VALUE}).")
     String outputFormat;
 
-    @Mixin
-    LaunchOptions launch = new LaunchOptions();
+    LaunchOptions launch = new LaunchOptions();     // mixed in by VmmCommand
+
+    @Override
+    public LaunchOptions launchOptions() {
+        return launch;
+    }
 
     @Override
     public Integer call() {

@@ -24,118 +24,102 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code vmm run}: build a VM, run it until it stops, exit with the guest's status. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Boot a VM. Without --firmware it boots the embedded test guest.",
-            "Exit status: the guest's (debug-exit device), 0 on power-off or reset, 3 if the guest crashed, 1 on a VMM error, 128 + N after signal N."})
+/**
+ * {@code vmm run}: build a VM, run it until it stops, exit with the guest's status. Its options are
+ * declared in code, not in annotations, because it is the start-up path (see {@link OptionTable}).
+ */
 public final class RunCommand implements Callable<Integer> {
-    @Option(names = "--firmware", paramLabel = "FILE", description = "Firmware image mapped to end at 4 GiB (OVMF.fd, a BIOS).")
     Path firmware;
-
-    @Option(names = "--firmware-vars", paramLabel = "FILE",
-            description = "UEFI variable store as a CFI flash below the firmware (a copy of OVMF_VARS.fd); "
-                    + "variables the guest writes are written to the file.")
     Path firmwareVars;
-
-    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", defaultValue = "128M",
-            description = "Guest RAM, e.g. 512M or 2G (default: ${DEFAULT-VALUE}).")
-    String memory;
-
-    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
-    int cpus;
-
-    @Option(names = "--serial", paramLabel = "stdio|file:PATH|none", defaultValue = "stdio",
-            description = "Where COM1 goes (default: ${DEFAULT-VALUE}); stdio also feeds stdin to the guest.")
-    String serial;
-
-    @Option(names = "--debugcon", paramLabel = "stdio|file:PATH|none", defaultValue = "none",
-            description = "Where the debug console on port 0x402 goes (default: ${DEFAULT-VALUE}).")
-    String debugcon;
-
-    @Option(names = "--fw-cfg", paramLabel = "name=NAME,string=TEXT|file=PATH",
-            description = "Add a fw_cfg file for the guest, as QEMU's -fw_cfg (repeatable).")
-    List<String> fwCfg = new ArrayList<>();
-
-    @Option(names = "--disk", paramLabel = "path=FILE[,readonly=on]",
-            description = "A virtio-blk disk on a raw image file (repeatable).")
-    List<String> disks = new ArrayList<>();
-
-    @Option(names = "--net", paramLabel = "tap=NAME|socket=PATH[,mac=MAC]",
-            description = "A virtio-net interface on a host TAP device or a unix datagram socket a peer bound (repeatable).")
-    List<String> nets = new ArrayList<>();
-
-    @Option(names = "--rng", description = "A virtio-rng device (bytes from the host's getrandom).")
+    String memory = "128M";
+    int cpus = 1;
+    String serial = "stdio";
+    String debugcon = "none";
+    final List<String> fwCfg = new ArrayList<>();
+    final List<String> disks = new ArrayList<>();
+    final List<String> nets = new ArrayList<>();
     boolean rng;
-
-    @Option(names = "--console", paramLabel = "stdio|file:PATH|none", defaultValue = "none",
-            description = "A virtio-console (hvc0): its output on stdout or in a file (default: ${DEFAULT-VALUE}); with "
-                    + "stdio and --serial other than stdio, stdin goes to it.")
-    String console;
-
-    @Option(names = "--vsock", paramLabel = "cid=N,socket=PATH",
-            description = "A virtio-vsock device: the guest's CID, and the unix socket host programs connect to "
-                    + "(writing CONNECT PORT); guest connections to host port P go to PATH_P.")
+    String console = "none";
     String vsock;
-
-    @Option(names = "--hugepages", description = "Back guest RAM with hugetlbfs 2 MiB pages.")
     boolean hugepages;
-
-    @Option(names = "--kvm-device", paramLabel = "PATH", defaultValue = "/dev/kvm",
-            description = "The KVM device (default: ${DEFAULT-VALUE}).")
-    Path kvmDevice;
-
-    @Option(names = "--no-emulation-assist",
-            description = "Stop the VM on instructions KVM cannot emulate instead of completing them in userspace.")
+    Path kvmDevice = Path.of("/dev/kvm");
     boolean noEmulationAssist;
-
-    @Option(names = {"-v", "--verbose"}, description = "Log device and VM events to stderr.")
     boolean verbose;
-
-    @Option(names = "--confidential", paramLabel = "sev|sev-es|sev-snp",
-            description = "Launch a confidential guest: SEV, SEV-ES or SEV-SNP through the PSP, then run it.")
     String confidential;
-
-    @Option(names = "--policy", paramLabel = "HEX",
-            description = "Guest policy (default: QEMU's, 0x1 for sev, 0x5 for sev-es, 0x30000 for sev-snp).")
     String policy;
-
-    @Option(names = "--psp", paramLabel = "kvm|simulated", defaultValue = "kvm",
-            description = "Which PSP runs the launch: kvm (/dev/sev, an SEV host) or simulated (a model of the "
-                    + "firmware for hosts without SEV; guest memory is not encrypted). Default: ${DEFAULT-VALUE}.")
-    String psp;
-
-    @Option(names = "--host-data", paramLabel = "HEX", description = "SNP: 32 bytes of host data for SNP_LAUNCH_FINISH.")
+    String psp = "kvm";
     String hostData;
-
-    @Option(names = "--id-block", paramLabel = "FILE",
-            description = "SNP: the signed ID block (96 bytes, from vmm id-block) for SNP_LAUNCH_FINISH; needs --id-auth.")
     Path idBlock;
-
-    @Option(names = "--id-auth", paramLabel = "FILE", description = "SNP: the ID authentication structure (4096 bytes).")
     Path idAuth;
-
-    @Option(names = "--author-key-enabled",
-            description = "SNP: the ID auth holds an author key that signed the ID key (AUTH_KEY_EN).")
     boolean authorKeyEnabled;
-
-    @picocli.CommandLine.Mixin
-    LaunchOptions launch = new LaunchOptions();
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "The VM as JSON (the API's schema); options given beside it replace its values, and --disk, "
-                    + "--net and --fw-cfg add to its lists.")
+    final LaunchOptions launch = new LaunchOptions();
     Path configFile;
-
-    @Option(names = "--api-socket", paramLabel = "PATH",
-            description = "Serve the management API on this unix socket (mode 0600); without --config the VM waits "
-                    + "for PUT /actions start. The VMM then runs until SIGINT or SIGTERM.")
     Path apiSocket;
+    private CommandSpec spec;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    /** The command's picocli model; the options in the order of the usage. */
+    CommandSpec spec() {
+        spec = CommandSpec.wrapWithoutInspection(this).name("run");
+        spec.usageMessage().sortOptions(false).description(
+                "Boot a VM. Without --firmware it boots the embedded test guest.",
+                "Exit status: the guest's (debug-exit device), 0 on power-off or reset, 3 if the guest crashed, 1 on a "
+                        + "VMM error, 128 + N after signal N.");
+        new OptionTable(spec)
+                .path("--firmware", "FILE", null, "Firmware image mapped to end at 4 GiB (OVMF.fd, a BIOS).",
+                        v -> firmware = v)
+                .path("--firmware-vars", "FILE", null, "UEFI variable store as a CFI flash below the firmware (a copy "
+                        + "of OVMF_VARS.fd); variables the guest writes are written to the file.", v -> firmwareVars = v)
+                .text("-m, --memory", "SIZE", "128M", "Guest RAM, e.g. 512M or 2G (default: ${DEFAULT-VALUE}).",
+                        v -> memory = v)
+                .number("--cpus", "N", "1", "Number of vCPUs (default: ${DEFAULT-VALUE}).", v -> cpus = v)
+                .text("--serial", "stdio|file:PATH|none", "stdio",
+                        "Where COM1 goes (default: ${DEFAULT-VALUE}); stdio also feeds stdin to the guest.", v -> serial = v)
+                .text("--debugcon", "stdio|file:PATH|none", "none",
+                        "Where the debug console on port 0x402 goes (default: ${DEFAULT-VALUE}).", v -> debugcon = v)
+                .repeated("--fw-cfg", "name=NAME,string=TEXT|file=PATH",
+                        "Add a fw_cfg file for the guest, as QEMU's -fw_cfg (repeatable).", fwCfg)
+                .repeated("--disk", "path=FILE[,readonly=on]", "A virtio-blk disk on a raw image file (repeatable).", disks)
+                .repeated("--net", "tap=NAME|socket=PATH[,mac=MAC]", "A virtio-net interface on a host TAP device or a "
+                        + "unix datagram socket a peer bound (repeatable).", nets)
+                .flag("--rng", "A virtio-rng device (bytes from the host's getrandom).", v -> rng = v)
+                .text("--console", "stdio|file:PATH|none", "none", "A virtio-console (hvc0): its output on stdout or in "
+                        + "a file (default: ${DEFAULT-VALUE}); with stdio and --serial other than stdio, stdin goes to it.",
+                        v -> console = v)
+                .text("--vsock", "cid=N,socket=PATH", null, "A virtio-vsock device: the guest's CID, and the unix socket "
+                        + "host programs connect to (writing CONNECT PORT); guest connections to host port P go to PATH_P.",
+                        v -> vsock = v)
+                .flag("--hugepages", "Back guest RAM with hugetlbfs 2 MiB pages.", v -> hugepages = v)
+                .path("--kvm-device", "PATH", "/dev/kvm", "The KVM device (default: ${DEFAULT-VALUE}).", v -> kvmDevice = v)
+                .flag("--no-emulation-assist",
+                        "Stop the VM on instructions KVM cannot emulate instead of completing them in userspace.",
+                        v -> noEmulationAssist = v)
+                .flag("-v, --verbose", "Log device and VM events to stderr.", v -> verbose = v)
+                .text("--confidential", "sev|sev-es|sev-snp", null,
+                        "Launch a confidential guest: SEV, SEV-ES or SEV-SNP through the PSP, then run it.",
+                        v -> confidential = v)
+                .text("--policy", "HEX", null,
+                        "Guest policy (default: QEMU's, 0x1 for sev, 0x5 for sev-es, 0x30000 for sev-snp).", v -> policy = v)
+                .text("--psp", "kvm|simulated", "kvm", "Which PSP runs the launch: kvm (/dev/sev, an SEV host) or "
+                        + "simulated (a model of the firmware for hosts without SEV; guest memory is not encrypted). "
+                        + "Default: ${DEFAULT-VALUE}.", v -> psp = v)
+                .text("--host-data", "HEX", null, "SNP: 32 bytes of host data for SNP_LAUNCH_FINISH.", v -> hostData = v)
+                .path("--id-block", "FILE", null, "SNP: the signed ID block (96 bytes, from vmm id-block) for "
+                        + "SNP_LAUNCH_FINISH; needs --id-auth.", v -> idBlock = v)
+                .path("--id-auth", "FILE", null, "SNP: the ID authentication structure (4096 bytes).", v -> idAuth = v)
+                .flag("--author-key-enabled", "SNP: the ID auth holds an author key that signed the ID key (AUTH_KEY_EN).",
+                        v -> authorKeyEnabled = v);
+        spec.addMixin("launch", launch.mixin());
+        new OptionTable(spec)
+                .path("--config", "FILE", null, "The VM as JSON (the API's schema); options given beside it replace its "
+                        + "values, and --disk, --net and --fw-cfg add to its lists.", v -> configFile = v)
+                .path("--api-socket", "PATH", null, "Serve the management API on this unix socket (mode 0600); without "
+                        + "--config the VM waits for PUT /actions start. The VMM then runs until SIGINT or SIGTERM.",
+                        v -> apiSocket = v)
+                .standardHelp();
+        return spec;
+    }
 
     @Override
     public Integer call() throws Exception {

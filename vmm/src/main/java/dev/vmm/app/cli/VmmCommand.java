@@ -12,11 +12,12 @@ import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** The {@code vmm} command and its subcommands. */
-@Command(name = "vmm", mixinStandardHelpOptions = true, versionProvider = VmmCommand.Version.class,
-        description = "A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.")
+/**
+ * The {@code vmm} command and its subcommands. It and {@code run} are declared in code (see
+ * {@link OptionTable}); the other subcommands with picocli's annotations.
+ */
 public final class VmmCommand {
     /** Status for errors the user can fix (bad option value, missing file, no KVM). */
     public static final int USAGE_ERROR = 1;
@@ -29,7 +30,7 @@ public final class VmmCommand {
 
     private static Map<String, Supplier<Object>> subcommands() {
         Map<String, Supplier<Object>> all = new LinkedHashMap<>();
-        all.put("run", RunCommand::new);
+        all.put("run", () -> new CommandLine(new RunCommand().spec()));
         all.put("measure", MeasureCommand::new);
         all.put("id-block", IdBlockCommand::new);
         all.put("attestation", AttestationCommand::new);
@@ -58,7 +59,10 @@ public final class VmmCommand {
         // Groovy closures in annotations: picocli would look for Groovy on the class path, a lookup
         // that misses (20 ms when the VMM was 20 jars).
         System.setProperty("picocli.disable.closures", "true");
-        CommandLine cli = new CommandLine(new VmmCommand());
+        CommandSpec top = CommandSpec.wrapWithoutInspection(new VmmCommand()).name("vmm").versionProvider(new Version());
+        top.usageMessage().description("A KVM virtual machine monitor for confidential (AMD SEV-SNP) guests.");
+        new OptionTable(top).standardHelp();
+        CommandLine cli = new CommandLine(top);
         String first = args.length > 0 ? args[0] : "";
         if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
             cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
@@ -70,7 +74,20 @@ public final class VmmCommand {
         // picocli's default for a bad option is 2, which `attestation verify` and `host check` use for
         // "checks failed"; every subcommand reports a usage error as 1 instead.
         setUsageErrorStatus(cli);
+        mixInLaunchOptions(cli);
         return cli;
+    }
+
+    private static void mixInLaunchOptions(CommandLine cmd) {
+        if (cmd.getCommand() instanceof LaunchOptions.Taker t) {
+            // After the command's own options, and before the help options, where @Mixin put them.
+            CommandSpec spec = cmd.getCommandSpec();
+            var help = spec.options().stream().filter(o -> o.usageHelp() || o.versionHelp()).toList();
+            help.forEach(spec::remove);
+            spec.addMixin("launch", t.launchOptions().mixin());
+            help.forEach(spec::addOption);
+        }
+        cmd.getSubcommands().values().forEach(VmmCommand::mixInLaunchOptions);
     }
 
     private static void setUsageErrorStatus(CommandLine cmd) {
