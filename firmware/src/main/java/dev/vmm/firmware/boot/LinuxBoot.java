@@ -74,9 +74,11 @@ public final class LinuxBoot implements BootMethod {
     public void load(GuestMemory memory) {
         for (GuestBlob b : plan.blobs()) {
             GuestAddress at = GuestAddress.of(b.address());
-            memory.write(at, b.bytes());
-            if (b.size() > b.bytes().length) {
-                memory.writableSlice(at.plus(b.bytes().length), b.size() - b.bytes().length).fill((byte) 0);
+            if (b.length() > 0) {
+                b.copyTo(memory.writableSlice(at, b.length()));
+            }
+            if (b.size() > b.length()) {
+                memory.writableSlice(at.plus(b.length()), b.size() - b.length()).fill((byte) 0);
             }
         }
     }

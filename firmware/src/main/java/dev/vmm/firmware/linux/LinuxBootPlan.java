@@ -69,9 +69,8 @@ public record LinuxBootPlan(KernelImage kernel, List<GuestBlob> blobs, MemoryMap
                 for (ElfKernel.Segment s : elf.segments()) {
                     requireRam(elf.source(), "PT_LOAD segment at p_paddr 0x" + Long.toHexString(s.physical()),
                             s.physical(), s.end(), lowEnd);
-                    byte[] image = java.util.Arrays.copyOfRange(elf.bytes(), (int) s.offset(),
-                            (int) (s.offset() + s.fileSize()));
-                    blobs.add(new GuestBlob("kernel segment", s.physical(), image, s.memorySize()));
+                    blobs.add(new GuestBlob("kernel segment", s.physical(), elf.bytes(), (int) s.offset(),
+                            (int) s.fileSize(), s.memorySize()));
                 }
                 initrdMax = lowEnd - 1;
                 entry = new Entry.Pvh(elf.pvhEntry(), LinuxLayout.START_INFO, LinuxLayout.GDT);

@@ -50,6 +50,26 @@ record Measurement(double seconds, long peakRssKib, int status) {
         return out;
     }
 
+    /** Each command once per turn, {@code runs} turns after one warm-up turn; one list per command. */
+    static List<List<Measurement>> inTurns(List<List<String>> commands, int[] expected, int runs)
+            throws IOException, InterruptedException {
+        List<List<Measurement>> out = new ArrayList<>();
+        commands.forEach(c -> out.add(new ArrayList<>()));
+        for (int turn = 0; turn <= runs; turn++) {
+            for (int c = 0; c < commands.size(); c++) {
+                Measurement m = of(commands.get(c));
+                if (m.status != expected[c]) {
+                    throw new IllegalStateException("exit status " + m.status + " (expected " + expected[c] + "): "
+                            + String.join(" ", commands.get(c)));
+                }
+                if (turn > 0) {
+                    out.get(c).add(m);
+                }
+            }
+        }
+        return out;
+    }
+
     static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);

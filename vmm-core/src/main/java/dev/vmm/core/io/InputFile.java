@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 
 /**
  * Files the user names, read with their format's size limit checked first: a FIFO, a directory or a
@@ -16,6 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class InputFile {
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    private static final int CHUNK = 1 << 20;
 
     private InputFile() {}
 
@@ -30,15 +32,52 @@ public final class InputFile {
             throw new InputFileException(file + ": " + size + " bytes; a " + noun(kind) + " is at most " + limit + " bytes");
         }
         try (InputStream in = Files.newInputStream(file)) {
-            // One byte more than the limit tells a file that grew; a Java array holds at most MAX_ARRAY.
-            byte[] bytes = in.readNBytes((int) Math.min(limit + 1, MAX_ARRAY));
-            if (bytes.length > limit) {
-                throw new InputFileException(file + ": grew beyond " + limit + " bytes while it was read");
-            }
-            return bytes;
+            return readBounded(file, in, size, limit);
         } catch (IOException e) {
             throw new InputFileException(file + ": cannot read: " + reason(e));
         }
+    }
+
+    /**
+     * Reads into an array of the size the file had, at most {@link #CHUNK} bytes a call: for each read
+     * into a heap array, NIO copies through a temporary direct buffer of the read's length and keeps it
+     * for the thread's next read, so reading a 57 MB kernel in one call left 57 MB of native memory
+     * behind. One byte more tells a file that grew meanwhile (bounded by {@code limit} still).
+     */
+    static byte[] readBounded(Path file, InputStream in, long size, long limit) throws IOException {
+        byte[] bytes = new byte[(int) Math.min(size, MAX_ARRAY)];
+        int read = fill(in, bytes, 0);
+        if (read < bytes.length) {
+            return Arrays.copyOf(bytes, read);                  // it shrank
+        }
+        int more = in.read();
+        if (more < 0) {
+            return bytes;
+        }
+        long cap = Math.min(limit + 1, MAX_ARRAY);              // it grew: read on, up to one byte past the limit
+        int n = bytes.length;
+        if (n >= cap) {
+            throw new InputFileException(file + ": grew beyond " + limit + " bytes while it was read");
+        }
+        byte[] grown = Arrays.copyOf(bytes, (int) Math.min(cap, 2L * n + 1));
+        grown[n++] = (byte) more;
+        while ((n = fill(in, grown, n)) == grown.length && grown.length < cap) {
+            grown = Arrays.copyOf(grown, (int) Math.min(cap, 2L * grown.length));
+        }
+        if (n > limit) {
+            throw new InputFileException(file + ": grew beyond " + limit + " bytes while it was read");
+        }
+        return Arrays.copyOf(grown, n);
+    }
+
+    /** Fills {@code buf} from {@code at} until it is full or the stream ends; returns the bytes in it. */
+    private static int fill(InputStream in, byte[] buf, int at) throws IOException {
+        int n = at;
+        int r;
+        while (n < buf.length && (r = in.read(buf, n, Math.min(CHUNK, buf.length - n))) > 0) {
+            n += r;
+        }
+        return n;
     }
 
     /** Checks that {@code file} is a regular file (not a FIFO, device or directory); returns its size. */
