@@ -2,7 +2,6 @@ package dev.vmm.firmware.linux;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * A bzImage checked against the 64-bit boot protocol (Documentation/arch/x86/boot.rst): protocol 2.12
@@ -11,7 +10,7 @@ import java.util.Arrays;
  *
  * @param headerEnd where the setup header ends in the file: 0x202 plus the byte at 0x201
  */
-public record BzImage(String source, byte[] bytes, int version, int setupSize, int headerEnd, int loadflags,
+public record BzImage(String source, KernelBytes file, int version, int setupSize, int headerEnd, int loadflags,
                       int xloadflags, long cmdlineSize, long initrdAddrMax, long kernelAlignment, boolean relocatable,
                       long prefAddress, long initSize) implements KernelImage {
     /** 2.12: the first version with xloadflags and the 64-bit entry (XLF_KERNEL_64). */
@@ -34,7 +33,15 @@ public record BzImage(String source, byte[] bytes, int version, int setupSize, i
         return b.length >= HEADER_MAGIC_AT + 4 && u16(b, BOOT_FLAG) == 0xaa55 && u32(b, HEADER_MAGIC_AT) == HEADER_MAGIC;
     }
 
-    public static BzImage parse(String source, byte[] b) {
+    public static BzImage parse(String source, byte[] bytes) {
+        return parse(KernelBytes.of(source, bytes));
+    }
+
+    /** Reads the setup header; the protected-mode kernel stays where it is. */
+    public static BzImage parse(KernelBytes file) {
+        String source = file.source();
+        long size = file.size();
+        byte[] b = file.read(0, (int) Math.min(size, HEADER_LIMIT));
         if (!hasSetupHeader(b)) {
             throw new KernelException(source + ": not a bzImage (no \"HdrS\" at 0x202)");
         }
@@ -44,15 +51,15 @@ public record BzImage(String source, byte[] bytes, int version, int setupSize, i
                     + "(setup header field version)", source, version >> 8, version & 0xff));
         }
         int headerEnd = HEADER_MAGIC_AT + (b[0x201] & 0xff);
-        if (headerEnd < PROTOCOL_2_12_END || headerEnd > HEADER_LIMIT || b.length < headerEnd) {
+        if (headerEnd < PROTOCOL_2_12_END || headerEnd > HEADER_LIMIT || size < headerEnd) {
             throw new KernelException(String.format("%s: the setup header ends at 0x%x (the jump at 0x200 says so), "
                     + "outside 0x%x..0x%x or the file", source, headerEnd, PROTOCOL_2_12_END, HEADER_LIMIT));
         }
         int sects = b[0x1f1] & 0xff;
         int setupSize = ((sects == 0 ? DEFAULT_SETUP_SECTS : sects) + 1) * SECTOR;
-        if (setupSize >= b.length) {
+        if (setupSize >= size) {
             throw new KernelException(source + ": setup_sects " + sects + " says the setup is " + setupSize
-                    + " bytes, but the file has " + b.length + ": no protected-mode kernel follows");
+                    + " bytes, but the file has " + size + ": no protected-mode kernel follows");
         }
         int loadflags = b[0x211] & 0xff;
         if ((loadflags & BootParamsLayout.LOADED_HIGH) == 0) {
@@ -74,28 +81,38 @@ public record BzImage(String source, byte[] bytes, int version, int setupSize, i
         boolean relocatable = b[0x234] != 0;
         long pref = u64(b, 0x258);
         long initSize = u32(b, 0x260);
-        return new BzImage(source, b, version, setupSize, headerEnd, loadflags, xloadflags, cmdlineSize, initrdMax,
+        return new BzImage(source, file, version, setupSize, headerEnd, loadflags, xloadflags, cmdlineSize, initrdMax,
                 alignment, relocatable, pref, initSize);
     }
 
-    /** The protected-mode kernel: everything after the setup. */
+    @Override
+    public byte[] bytes() {
+        return file.all();
+    }
+
+    /** The protected-mode kernel's length: everything after the setup. */
+    public long protectedModeSize() {
+        return file.size() - setupSize;
+    }
+
+    /** The protected-mode kernel's bytes (a copy). */
     public byte[] protectedModeKernel() {
-        return Arrays.copyOfRange(bytes, setupSize, bytes.length);
+        return file.read(setupSize, Math.toIntExact(protectedModeSize()));
     }
 
     /** The setup (boot sector and setup sectors): what QEMU's fw_cfg SETUP_DATA holds. */
     public byte[] setup() {
-        return Arrays.copyOfRange(bytes, 0, setupSize);
+        return file.read(0, setupSize);
     }
 
     /** The setup header as the file has it, from 0x1F1: what a loader copies into the zero page. */
     public byte[] setupHeader() {
-        return Arrays.copyOfRange(bytes, (int) BootParamsLayout.HDR, headerEnd);
+        return file.read(BootParamsLayout.HDR, headerEnd - (int) BootParamsLayout.HDR);
     }
 
     /** Memory the kernel needs from its load address (init_size, or at least its own size). */
     public long memorySize() {
-        return Math.max(initSize, bytes.length - setupSize);
+        return Math.max(initSize, protectedModeSize());
     }
 
     public boolean canBeLoadedAbove4G() {
@@ -116,6 +133,6 @@ public record BzImage(String source, byte[] bytes, int version, int setupSize, i
 
     @Override
     public String toString() {
-        return String.format("bzImage %s (protocol %d.%02d, %d bytes)", source, version >> 8, version & 0xff, bytes.length);
+        return String.format("bzImage %s (protocol %d.%02d, %d bytes)", source, version >> 8, version & 0xff, file.size());
     }
 }

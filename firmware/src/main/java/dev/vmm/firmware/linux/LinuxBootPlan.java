@@ -38,6 +38,12 @@ public record LinuxBootPlan(KernelImage kernel, List<GuestBlob> blobs, MemoryMap
     public static final int BOOT_TSS = 0x20;
 
     public static LinuxBootPlan plan(KernelImage kernel, byte[] initrd, String cmdline, RamLayout ram, AcpiTables acpi) {
+        return plan(kernel, KernelBytes.of("initrd", initrd), cmdline, ram, acpi);
+    }
+
+    /** As above, with the initrd read by range (from disk for a direct boot, into guest RAM at load). */
+    public static LinuxBootPlan plan(KernelImage kernel, KernelBytes initrd, String cmdline, RamLayout ram,
+                                     AcpiTables acpi) {
         MemoryMap map = memoryMap(ram);
         long lowEnd = ram.lowRamSize();
         byte[] line = commandLine(kernel, cmdline);
@@ -57,7 +63,8 @@ public record LinuxBootPlan(KernelImage kernel, List<GuestBlob> blobs, MemoryMap
                 long load = loadAddress(bz);
                 kernelEnd = load + bz.memorySize();
                 requireRam(bz.source(), "the kernel (load address and init_size)", load, kernelEnd, lowEnd);
-                blobs.add(new GuestBlob("kernel", load, bz.protectedModeKernel()));
+                blobs.add(new GuestBlob("kernel", load, bz.file(), bz.setupSize(), bz.protectedModeSize(),
+                        bz.protectedModeSize()));
                 initrdMax = Math.min(bz.initrdAddrMax(), lowEnd - 1);
                 entry = new Entry.LongMode(load + BzImage.ENTRY_64, LinuxLayout.ZERO_PAGE, LinuxLayout.PAGE_TABLES,
                         LinuxLayout.GDT);
@@ -69,8 +76,8 @@ public record LinuxBootPlan(KernelImage kernel, List<GuestBlob> blobs, MemoryMap
                 for (ElfKernel.Segment s : elf.segments()) {
                     requireRam(elf.source(), "PT_LOAD segment at p_paddr 0x" + Long.toHexString(s.physical()),
                             s.physical(), s.end(), lowEnd);
-                    blobs.add(new GuestBlob("kernel segment", s.physical(), elf.bytes(), (int) s.offset(),
-                            (int) s.fileSize(), s.memorySize()));
+                    blobs.add(new GuestBlob("kernel segment", s.physical(), elf.file(), s.offset(), s.fileSize(),
+                            s.memorySize()));
                 }
                 initrdMax = lowEnd - 1;
                 entry = new Entry.Pvh(elf.pvhEntry(), LinuxLayout.START_INFO, LinuxLayout.GDT);
@@ -78,21 +85,22 @@ public record LinuxBootPlan(KernelImage kernel, List<GuestBlob> blobs, MemoryMap
             }
         }
         long initrdAt = 0;
-        if (initrd.length > 0) {
-            initrdAt = (initrdMax + 1 - initrd.length) & -PAGE;
-            if (initrdMax + 1 < initrd.length || initrdAt < kernelEnd) {
+        long initrdSize = initrd.size();
+        if (initrdSize > 0) {
+            initrdAt = (initrdMax + 1 - initrdSize) & -PAGE;
+            if (initrdMax + 1 < initrdSize || initrdAt < kernelEnd) {
                 throw new KernelException(String.format("%s: an initrd of %d bytes does not fit between the kernel's "
                         + "end 0x%x and 0x%x (initrd_addr_max or the end of RAM below 4 GiB)", kernel.source(),
-                        initrd.length, kernelEnd, initrdMax + 1));
+                        initrdSize, kernelEnd, initrdMax + 1));
             }
-            blobs.add(new GuestBlob("initrd", initrdAt, initrd));
+            blobs.add(new GuestBlob("initrd", initrdAt, initrd, 0, initrdSize, initrdSize));
         }
         long rsdp = acpi.rsdp();
         blobs.add(switch (entry) {
             case Entry.LongMode m -> new GuestBlob("zero page", LinuxLayout.ZERO_PAGE,
-                    ZeroPage.build((BzImage) kernel, LinuxLayout.CMDLINE, initrdAt, initrd.length, map, rsdp));
+                    ZeroPage.build((BzImage) kernel, LinuxLayout.CMDLINE, initrdAt, initrdSize, map, rsdp));
             case Entry.Pvh p -> new GuestBlob("PVH start info", LinuxLayout.START_INFO,
-                    HvmStartInfo.build(LinuxLayout.START_INFO, LinuxLayout.CMDLINE, initrdAt, initrd.length, rsdp, map));
+                    HvmStartInfo.build(LinuxLayout.START_INFO, LinuxLayout.CMDLINE, initrdAt, initrdSize, rsdp, map));
         });
         checkDisjoint(blobs);
         return new LinuxBootPlan(kernel, List.copyOf(blobs), map, entry);

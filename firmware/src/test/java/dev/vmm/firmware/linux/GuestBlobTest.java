@@ -14,8 +14,8 @@ class GuestBlobTest {
     /** An ELF segment is a range of the kernel file's bytes, not a copy of them. */
     @Test
     void aRangeOfTheFileIsItsBytes() {
-        GuestBlob b = new GuestBlob("kernel segment", 0x100000, FILE, 2, 4, 4096);
-        assertThat(b.source()).isSameAs(FILE);
+        GuestBlob b = new GuestBlob("kernel segment", 0x100000, KernelBytes.of("vmlinux", FILE), 2, 4, 4096);
+        assertThat(((KernelBytes.InMemory) b.source()).bytes()).isSameAs(FILE);
         assertThat(b.bytes()).containsExactly(12, 13, 14, 15);
         assertThat(b.end()).isEqualTo(0x100000 + 4096);
         try (Arena a = Arena.ofConfined()) {
@@ -27,11 +27,11 @@ class GuestBlobTest {
 
     @Test
     void aRangeOutsideTheArrayOrBeyondTheSizeIsRefused() {
-        assertThatThrownBy(() -> new GuestBlob("kernel segment", 0, FILE, 6, 4, 4))
+        assertThatThrownBy(() -> new GuestBlob("kernel segment", 0, KernelBytes.of("v", FILE), 6, 4, 4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside its 8");
-        assertThatThrownBy(() -> new GuestBlob("kernel segment", 0, FILE, -1, 2, 2))
+        assertThatThrownBy(() -> new GuestBlob("kernel segment", 0, KernelBytes.of("v", FILE), -1, 2, 2))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new GuestBlob("kernel segment", 0, FILE, 0, 4, 3))
+        assertThatThrownBy(() -> new GuestBlob("kernel segment", 0, KernelBytes.of("v", FILE), 0, 4, 3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size 3 below its 4 bytes");
     }
 

@@ -32,7 +32,7 @@ public final class LaunchInputs {
         var options = new ConfidentialLaunch.Options(c.effectivePolicy(), c.hostDataBytes(),
                 id == null ? null : id.idBlock(), id == null ? null : id.idAuth(), id != null && id.authorKey());
         return new LaunchSettings(c.mode(), c.psp(), cpuModel(c.cpuModel(), kvmCpuid), c.guestFeatures(),
-                payload.kernel() == null ? null : hashTable(payload.kernel(), payload.initrd(), payload.cmdline()), options);
+                payload.kernel() == null ? null : hashTable(payload.kernelBytes(), payload.initrdBytes(), payload.cmdline()), options);
     }
 
     public static CpuModel cpuModel(String name, List<CpuidEntry> kvmCpuid) {

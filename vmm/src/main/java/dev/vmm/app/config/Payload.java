@@ -1,26 +1,34 @@
 package dev.vmm.app.config;
 
 import dev.vmm.firmware.FirmwareImage;
+import dev.vmm.core.io.InputFile;
+import dev.vmm.core.io.InputFileException;
+import dev.vmm.firmware.linux.KernelBytes;
 import dev.vmm.firmware.linux.KernelImage;
 import java.nio.file.Path;
 
 /**
- * The payload's files, read once: the firmware (null for a direct kernel boot), the kernel's bytes
- * (null without one), the initrd (empty without one) and the command line. Every consumer takes its
- * bytes from here (the loader, fw_cfg, the SEV hashes table), so what is measured is what boots.
- *
- * @param kernelSource the kernel file's name, for messages
+ * The payload's files: the firmware (null for a direct kernel boot), the kernel (null without one), the
+ * initrd (empty without one) and the command line. With firmware, the kernel and initrd are read once,
+ * whole, and every consumer takes its bytes from here (fw_cfg, the SEV hashes table), so that what is
+ * measured is what boots. A direct boot measures nothing: its kernel and initrd stay on disk, the
+ * kernel's headers are read piecewise, its segments and the initrd straight into guest RAM (see
+ * {@link KernelBytes}), and the VMM never holds them.
  */
-public record Payload(FirmwareImage firmware, String kernelSource, byte[] kernel, byte[] initrd, String cmdline) {
+public record Payload(FirmwareImage firmware, KernelBytes kernel, KernelBytes initrd, String cmdline) {
     /** A kernel or initrd larger than this cannot be placed below 4 GiB anyway. */
     static final long MAX_FILE = (2L << 30) - 16;
 
     public static Payload read(PayloadConfig p) {
-        byte[] kernel = p.kernel() == null ? null : bytes("payload.kernel", p.kernel());
-        byte[] initrd = p.initrd() == null ? new byte[0] : bytes("payload.initrd", p.initrd());
         FirmwareImage firmware = p.firmware() != null ? FirmwareImage.read(p.firmware())
-                : kernel == null ? FirmwareImage.testGuest() : null;
-        return new Payload(firmware, p.kernel() == null ? null : p.kernel().toString(), kernel, initrd, p.cmdline());
+                : p.kernel() == null ? FirmwareImage.testGuest() : null;
+        KernelBytes kernel = p.kernel() == null ? null
+                : firmware == null ? onDisk("payload.kernel", p.kernel())
+                : KernelBytes.of(p.kernel().toString(), bytes("payload.kernel", p.kernel()));
+        KernelBytes initrd = p.initrd() == null ? KernelBytes.of("initrd", new byte[0])
+                : firmware == null ? onDisk("payload.initrd", p.initrd())
+                : KernelBytes.of(p.initrd().toString(), bytes("payload.initrd", p.initrd()));
+        return new Payload(firmware, kernel, initrd, p.cmdline());
     }
 
     /** A direct kernel boot: a kernel and no firmware to load it. */
@@ -28,9 +36,24 @@ public record Payload(FirmwareImage firmware, String kernelSource, byte[] kernel
         return kernel != null && firmware == null;
     }
 
+    /** The kernel file's name, for messages. */
+    public String kernelSource() {
+        return kernel == null ? null : kernel.source();
+    }
+
+    /** The whole kernel file (read now if it is on disk). */
+    public byte[] kernelBytes() {
+        return kernel == null ? null : kernel.all();
+    }
+
+    /** The whole initrd (empty without one; read now if it is on disk). */
+    public byte[] initrdBytes() {
+        return initrd.all();
+    }
+
     /** The kernel parsed as the loader needs it (a bzImage or a PVH ELF); the error names the file and field. */
     public KernelImage kernelImage() {
-        return KernelImage.parse(kernelSource, kernel);
+        return KernelImage.parse(kernel);
     }
 
     static byte[] bytes(String field, Path file) {
@@ -39,5 +62,19 @@ public record Payload(FirmwareImage firmware, String kernelSource, byte[] kernel
         } catch (OutOfMemoryError e) {
             throw new ConfigException(field, file + ": does not fit the VMM's heap; give it more with VMM_JAVA_OPTS=-Xmx...");
         }
+    }
+
+    /** A regular file of at most {@link #MAX_FILE} bytes, checked now and read when it is loaded. */
+    private static KernelBytes onDisk(String field, Path file) {
+        long size;
+        try {
+            size = InputFile.requireRegular(file, "");
+        } catch (InputFileException e) {
+            throw new ConfigException(field, e.getMessage());
+        }
+        if (size > MAX_FILE) {
+            throw new ConfigException(field, file + ": " + size + " bytes; a file is at most " + MAX_FILE + " bytes");
+        }
+        return KernelBytes.onDisk(file.toString(), file, size);
     }
 }

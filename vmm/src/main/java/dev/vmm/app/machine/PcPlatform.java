@@ -121,10 +121,10 @@ final class PcPlatform {
 
     /** The kernel for the firmware to load (OVMF's QemuKernelLoaderFsDxe), split where QEMU splits it. */
     static void addKernel(FwCfg fwCfg, Payload payload) {
-        byte[] file = payload.kernel();
+        byte[] file = payload.kernelBytes();
         int setup = BzImage.hasSetupHeader(file) ? BzImage.parse(payload.kernelSource(), file).setupSize() : 0;
         KernelItems.addTo(fwCfg, Arrays.copyOfRange(file, 0, setup), Arrays.copyOfRange(file, setup, file.length),
-                payload.initrd(), payload.cmdline());
+                payload.initrdBytes(), payload.cmdline());
     }
 
     /** RAM below and above the hole, and the EPT identity map and TSS pages KVM uses, reserved as QEMU does. */

@@ -77,7 +77,7 @@ class KernelHandOverTest {
         Path k = Files.write(dir.resolve("vmlinuz"), kernel);
         Path i = Files.write(dir.resolve("initrd"), initrd);
         Payload payload = Payload.read(new PayloadConfig(firmware(dir), null, k, i, "console=ttyS0"));
-        byte[] hashes = LaunchInputs.hashTable(payload.kernel(), payload.initrd(), payload.cmdline());
+        byte[] hashes = LaunchInputs.hashTable(payload.kernelBytes(), payload.initrdBytes(), payload.cmdline());
         // Whatever happens to the files now, the VM has its bytes already.
         Files.write(k, new byte[kernel.length]);
         Files.write(i, new byte[7]);
