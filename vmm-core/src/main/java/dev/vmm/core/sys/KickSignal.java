@@ -20,7 +20,8 @@ public final class KickSignal {
     @CName("SIG_BLOCK") static final int SIG_BLOCK = 0;
     /**
      * glibc's SIGRTMIN, the first real-time signal it leaves to programs (it keeps the two below for
-     * itself); the JVM uses none of the real-time ones. The probe checks it against glibc at run time.
+     * itself); the JVM uses none of the real-time ones. The ABI probe checks it against the glibc it
+     * runs on (SIGRTMIN is a function there), and KickSignalTest against the one the tests run on.
      */
     @CName("SIGRTMIN") static final int SIGRTMIN = 34;
     /** The kernel's sigset_t (rt_sigprocmask, rt_sigtimedwait, KVM_SET_SIGNAL_MASK): 64 bits. */

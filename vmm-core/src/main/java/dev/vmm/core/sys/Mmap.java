@@ -71,7 +71,7 @@ public final class Mmap implements AutoCloseable {
 
     /** Advice is a hint: failure (for example no THP in this kernel) is returned, not thrown. */
     public boolean advise(int advice) {
-        return Syscall.call(Syscall.MADVISE, segment().address(), segment.byteSize(), advice) == 0;
+        return Syscall.call(Syscall.MADVISE, Syscall.address(segment()), segment.byteSize(), advice) == 0;
     }
 
     @Override

@@ -82,7 +82,10 @@ final class Syscall {
 
     /**
      * The address to pass for {@code segment}. Only native memory has one: a heap segment is refused, as
-     * the JDK refuses it for a pointer parameter, and so is one whose arena is closed.
+     * the JDK refuses it for a pointer parameter, and so are one whose arena is closed and one confined
+     * to another thread. Unlike a pointer parameter, the address does not hold a shared arena open
+     * during the call: such memory (guest RAM, a device's buffers) is freed only after the threads that
+     * make system calls on it are joined.
      */
     static long address(MemorySegment segment) {
         if (!segment.isNative()) {
@@ -90,6 +93,9 @@ final class Syscall {
         }
         if (!segment.scope().isAlive()) {
             throw new IllegalStateException("a system call was given memory already freed: " + segment);
+        }
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("a system call was given memory confined to another thread: " + segment);
         }
         return segment.address();
     }

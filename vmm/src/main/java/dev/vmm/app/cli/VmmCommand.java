@@ -80,7 +80,8 @@ public final class VmmCommand {
 
     private static void mixInLaunchOptions(CommandLine cmd) {
         if (cmd.getCommand() instanceof LaunchOptions.Taker t) {
-            // After the command's own options, and before the help options, where @Mixin put them.
+            // After the command's own options and before the help options (@Mixin had put them where
+            // its field was).
             CommandSpec spec = cmd.getCommandSpec();
             var help = spec.options().stream().filter(o -> o.usageHelp() || o.versionHelp()).toList();
             help.forEach(spec::remove);

@@ -4,6 +4,7 @@ import dev.vmm.firmware.FirmwareImage;
 import dev.vmm.core.io.InputFile;
 import dev.vmm.core.io.InputFileException;
 import dev.vmm.firmware.linux.KernelBytes;
+import dev.vmm.firmware.linux.KernelException;
 import dev.vmm.firmware.linux.KernelImage;
 import java.nio.file.Path;
 
@@ -75,6 +76,10 @@ public record Payload(FirmwareImage firmware, KernelBytes kernel, KernelBytes in
         if (size > MAX_FILE) {
             throw new ConfigException(field, file + ": " + size + " bytes; a file is at most " + MAX_FILE + " bytes");
         }
-        return KernelBytes.onDisk(file.toString(), file, size);
+        try {
+            return KernelBytes.onDisk(file.toString(), file);
+        } catch (KernelException e) {
+            throw new ConfigException(field, e.getMessage());
+        }
     }
 }
