@@ -27,21 +27,20 @@ public final class KickSignal {
     /** The kernel's sigset_t (rt_sigprocmask, rt_sigtimedwait, KVM_SET_SIGNAL_MASK): 64 bits. */
     public static final int KERNEL_SIGSET_SIZE = 8;
 
-    private static final int SIGNAL = SIGRTMIN;
     private static final ThreadLocal<MemorySegment> KICK_SET = ThreadLocal.withInitial(KickSignal::kickSet);
     private static final ThreadLocal<MemorySegment> ZERO_TIMEOUT =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
-    private static final long PROCESS = Syscall.call(Syscall.GETPID, 0);
+    private static final long PROCESS = Syscall.call(Syscall.GETPID);
 
     private KickSignal() {}
 
     public static int number() {
-        return SIGNAL;
+        return SIGRTMIN;
     }
 
     /** The calling thread's identity for {@link #send(long)}: its kernel thread id. */
     public static long currentThread() {
-        return Syscall.call(Syscall.GETTID, 0);
+        return Syscall.call(Syscall.GETTID);
     }
 
     /**
@@ -57,7 +56,7 @@ public final class KickSignal {
             if (r < 0) {
                 throw new SysException("rt_sigprocmask", (int) -r);
             }
-            return old.get(JAVA_LONG, 0) & ~bit(SIGNAL);
+            return old.get(JAVA_LONG, 0) & ~bit(SIGRTMIN);
         }
     }
 
@@ -66,7 +65,7 @@ public final class KickSignal {
      * thread id is reused after its thread ends); one that has just ended is not an error (ESRCH).
      */
     public static void send(long thread) {
-        long r = Syscall.call(Syscall.TGKILL, PROCESS, thread, SIGNAL);
+        long r = Syscall.call(Syscall.TGKILL, PROCESS, thread, SIGRTMIN);
         if (r < 0 && r != -Errno.ESRCH) {
             throw new SysException("tgkill", (int) -r);
         }
@@ -80,7 +79,7 @@ public final class KickSignal {
         while (true) {
             long r = Syscall.call(Syscall.RT_SIGTIMEDWAIT, Syscall.address(set), 0, Syscall.address(timeout),
                     KERNEL_SIGSET_SIZE);
-            if (r == SIGNAL) {
+            if (r == SIGRTMIN) {
                 drained++;
             } else if (r != -Errno.EINTR) {
                 return drained;
@@ -95,7 +94,7 @@ public final class KickSignal {
     /** The kernel's sigset_t holding the kick signal alone: signal n is bit n - 1. */
     static MemorySegment kickSet() {
         MemorySegment set = Arena.ofAuto().allocate(KERNEL_SIGSET_SIZE, 8);
-        set.set(JAVA_LONG, 0, bit(SIGNAL));
+        set.set(JAVA_LONG, 0, bit(SIGRTMIN));
         return set;
     }
 }

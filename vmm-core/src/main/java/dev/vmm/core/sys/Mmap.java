@@ -23,7 +23,6 @@ public final class Mmap implements AutoCloseable {
     @CName("MADV_HUGEPAGE") public static final int MADV_HUGEPAGE = 14;
     @CName("MADV_DONTDUMP") public static final int MADV_DONTDUMP = 16;
 
-
     private final MemorySegment segment;
     private final Arena arena;
     private final String what;

@@ -7,7 +7,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.lang.ref.Reference;
 
 /**
  * The one downcall every system call of the VMM goes through: glibc's {@code syscall(2)}, with the
@@ -62,6 +61,10 @@ final class Syscall {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    static long call(int nr) {
+        return call(nr, 0, 0, 0, 0, 0, 0);
     }
 
     static long call(int nr, long a1) {

@@ -6,9 +6,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 
 /**
- * The file and ioctl system calls the VMM makes (through {@link Syscall}). Each returns its result or throws {@link SysException} naming the
- * call and errno; the {@code *OrErrno} forms return {@code -errno} instead, for loops that expect
- * failures (EINTR from KVM_RUN, EAGAIN from a non-blocking read).
+ * The file and ioctl system calls the VMM makes (through {@link Syscall}). Each returns its result or
+ * throws {@link SysException} naming the call and errno; the {@code *OrErrno} forms return
+ * {@code -errno} instead, for loops that expect failures (EINTR from KVM_RUN, EAGAIN from a
+ * non-blocking read).
  */
 public final class Syscalls {
     @CName("O_RDONLY") public static final int O_RDONLY = 0;
