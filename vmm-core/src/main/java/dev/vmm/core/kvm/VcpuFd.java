@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.vmm.core.abi.CName;
+import dev.vmm.core.sys.ErrnoSlot;
 import dev.vmm.core.sys.Fd;
 import dev.vmm.core.sys.KickSignal;
 import dev.vmm.core.sys.Mmap;
@@ -26,6 +27,8 @@ public final class VcpuFd implements AutoCloseable {
     private final Fd fd;
     private final Mmap runMapping;
     private final KvmRun run;
+    /** KVM_RUN's own: only the vCPU thread enters (see {@link ErrnoSlot}). */
+    private final ErrnoSlot enterErrno = new ErrnoSlot();
 
     VcpuFd(int id, Fd fd, Mmap runMapping) {
         this.id = id;
@@ -44,7 +47,7 @@ public final class VcpuFd implements AutoCloseable {
 
     /** One KVM_RUN: 0 when the guest exited to us (see {@link #run()}), or {@code -errno} (EINTR on a kick). */
     public int enter() {
-        return Syscalls.ioctlOrErrno(fd, KvmIoctls.KVM_RUN, 0L);
+        return Syscalls.ioctlOrErrno(fd, KvmIoctls.KVM_RUN, 0L, enterErrno);
     }
 
     public Regs regs() {

@@ -1,7 +1,6 @@
 package dev.vmm.core.sys;
 
 import dev.vmm.core.abi.AbiExempt;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -13,17 +12,16 @@ import java.lang.invoke.VarHandle;
  * Links libc functions: {@link Syscall}'s {@code syscall(2)}, which every system call goes through, and
  * the few calls that are libc's own work (termios, error texts), linked only when needed. Functions
  * that report failure through errno are linked with {@code captureCallState("errno")}: their handle
- * takes a leading capture segment, one per thread.
+ * takes a leading capture segment: by default this thread's, or the caller's own {@link ErrnoSlot}.
  */
 final class Native {
     static final Linker LINKER = Linker.nativeLinker();
     @AbiExempt("defined by the JDK, not by a header")
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CAPTURE_LAYOUT.varHandle(StructLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    private static final ThreadLocal<MemorySegment> CAPTURE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+    private static final ThreadLocal<ErrnoSlot> CAPTURE = ThreadLocal.withInitial(ErrnoSlot::new);
 
     private Native() {}
 
@@ -33,7 +31,7 @@ final class Native {
         return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
-    /** A handle whose first parameter is the errno capture segment (see {@link #errnoState()}). */
+    /** A handle whose first parameter is the errno capture segment (see {@link ErrnoSlot}). */
     static MethodHandle downcallWithErrno(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
         all[0] = CAPTURE_ERRNO;
@@ -43,7 +41,7 @@ final class Native {
 
     /** This thread's capture segment; valid until the thread's next call that captures errno. */
     static MemorySegment errnoState() {
-        return CAPTURE.get();
+        return CAPTURE.get().segment;
     }
 
     static int errno(MemorySegment state) {

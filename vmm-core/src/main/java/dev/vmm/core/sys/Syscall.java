@@ -54,8 +54,16 @@ final class Syscall {
 
     /** System call {@code nr}: its result, or {@code -errno} (a result the kernel never returns). */
     static long call(int nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        return call(Native.errnoState(), nr, a1, a2, a3, a4, a5, a6);
+    }
+
+    /** As {@link #call(int, long, long, long, long, long, long)}, errno landing in {@code slot}. */
+    static long call(ErrnoSlot slot, int nr, long a1, long a2, long a3) {
+        return call(slot.segment, nr, a1, a2, a3, 0, 0, 0);
+    }
+
+    private static long call(MemorySegment state, int nr, long a1, long a2, long a3, long a4, long a5, long a6) {
         try {
-            MemorySegment state = Native.errnoState();
             long r = (long) SYSCALL.invokeExact(state, (long) nr, a1, a2, a3, a4, a5, a6);
             return r == -1 ? -Native.errno(state) : r;
         } catch (Throwable t) {

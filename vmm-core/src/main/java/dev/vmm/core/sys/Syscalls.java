@@ -81,6 +81,11 @@ public final class Syscalls {
         return (int) Syscall.call(Syscall.IOCTL, fd.raw(), ioctl.request(), arg);
     }
 
+    /** As {@link #ioctlOrErrno(Fd, Ioctl, long)}, errno landing in the caller's {@code slot}. */
+    public static int ioctlOrErrno(Fd fd, Ioctl ioctl, long arg, ErrnoSlot slot) {
+        return (int) Syscall.call(slot, Syscall.IOCTL, fd.raw(), ioctl.request(), arg);
+    }
+
     /** read(2) into {@code buffer}: bytes read, or {@code -errno}. */
     public static long readOrErrno(Fd fd, MemorySegment buffer) {
         try {
