@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Lookups are lock-free: the ranges, sorted by base, are an array replaced, never changed, and
  * published through a volatile field; a lookup is a binary search of it (a {@code TreeMap} boxed every
- * address and called its comparator through a lambda, a tenth of the VMM's own time per port-I/O exit). Inserts and removals (rare: build time, PCI BAR programming) take the bus lock. The bus never
- * calls a device while holding it, so the only order is device lock, then bus lock: a PCI function
+ * address and compared through a lambda: 4.5% of the VMM's own time per port-I/O exit, profiled, where
+ * the search is 1.6%). Inserts and removals (rare: build time, PCI BAR programming) take the bus lock.
+ * The bus never calls a device while holding it, so the only order is device lock, then bus lock: a PCI function
  * relocating its BAR from inside its config write holds its own lock and takes the bus's.
  */
 public final class Bus {
@@ -31,8 +32,9 @@ public final class Bus {
         }
     }
 
-    private final String space;
     private static final Comparator<Range> BY_BASE = (a, b) -> Long.compareUnsigned(a.base(), b.base());
+
+    private final String space;
     private volatile Range[] ranges = {};
     private final Set<Long> loggedUnclaimed = ConcurrentHashMap.newKeySet();
 
