@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * published through a volatile field; a lookup is a binary search of it (a {@code TreeMap} boxed every
  * address and compared through a lambda: 4.5% of the VMM's own time per port-I/O exit, profiled, where
  * the search is 1.6%). Inserts and removals (rare: build time, PCI BAR programming) take the bus lock.
- * The bus never calls a device while holding it, so the only order is device lock, then bus lock: a PCI function
- * relocating its BAR from inside its config write holds its own lock and takes the bus's.
+ * The bus never calls a device while holding it, so the only order is device lock, then bus lock: a
+ * PCI function relocating its BAR from inside its config write holds its own lock and takes the bus's.
  */
 public final class Bus {
     private static final System.Logger LOG = System.getLogger("vmm.bus");
