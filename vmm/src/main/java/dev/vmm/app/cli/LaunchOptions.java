@@ -20,7 +20,7 @@ public final class LaunchOptions {
     }
 
     String cpuModel;
-    String guestFeatures = "0x1";
+    String guestFeatures;     // default "0x1", set by picocli (see mixin())
     Path kernel;
     Path initrd;
     String append;

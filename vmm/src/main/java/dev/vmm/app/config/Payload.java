@@ -23,13 +23,15 @@ public record Payload(FirmwareImage firmware, KernelBytes kernel, KernelBytes in
     public static Payload read(PayloadConfig p) {
         FirmwareImage firmware = p.firmware() != null ? FirmwareImage.read(p.firmware())
                 : p.kernel() == null ? FirmwareImage.testGuest() : null;
-        KernelBytes kernel = p.kernel() == null ? null
-                : firmware == null ? onDisk("payload.kernel", p.kernel())
-                : KernelBytes.of(p.kernel().toString(), bytes("payload.kernel", p.kernel()));
+        KernelBytes kernel = p.kernel() == null ? null : file("payload.kernel", p.kernel(), firmware);
         KernelBytes initrd = p.initrd() == null ? KernelBytes.of("initrd", new byte[0])
-                : firmware == null ? onDisk("payload.initrd", p.initrd())
-                : KernelBytes.of(p.initrd().toString(), bytes("payload.initrd", p.initrd()));
+                : file("payload.initrd", p.initrd(), firmware);
         return new Payload(firmware, kernel, initrd, p.cmdline());
+    }
+
+    /** Left on disk for a direct boot; read whole now when firmware is given it (and perhaps measures it). */
+    private static KernelBytes file(String field, Path file, FirmwareImage firmware) {
+        return firmware == null ? onDisk(field, file) : KernelBytes.of(file.toString(), bytes(field, file));
     }
 
     /** A direct kernel boot: a kernel and no firmware to load it. */

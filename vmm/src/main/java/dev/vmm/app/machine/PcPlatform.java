@@ -122,7 +122,7 @@ final class PcPlatform {
     /** The kernel for the firmware to load (OVMF's QemuKernelLoaderFsDxe), split where QEMU splits it. */
     static void addKernel(FwCfg fwCfg, Payload payload) {
         byte[] file = payload.kernelBytes();
-        int setup = BzImage.hasSetupHeader(file) ? BzImage.parse(payload.kernelSource(), file).setupSize() : 0;
+        int setup = BzImage.hasSetupHeader(file) ? BzImage.parse(payload.kernel()).setupSize() : 0;
         KernelItems.addTo(fwCfg, Arrays.copyOfRange(file, 0, setup), Arrays.copyOfRange(file, setup, file.length),
                 payload.initrdBytes(), payload.cmdline());
     }
