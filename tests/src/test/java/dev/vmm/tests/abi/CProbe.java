@@ -27,6 +27,7 @@ final class CProbe {
             #include <asm-generic/hugetlb_encode.h>
             #include <sys/eventfd.h>
             #include <sys/epoll.h>
+            #include <poll.h>
             #include <termios.h>
             #include <linux/version.h>
             #include <linux/kvm.h>

@@ -21,6 +21,7 @@ final class Syscall {
     @CName("SYS_read") static final int READ = 0;
     @CName("SYS_write") static final int WRITE = 1;
     @CName("SYS_close") static final int CLOSE = 3;
+    @CName("SYS_poll") static final int POLL = 7;
     @CName("SYS_mmap") static final int MMAP = 9;
     @CName("SYS_munmap") static final int MUNMAP = 11;
     @CName("SYS_rt_sigprocmask") static final int RT_SIGPROCMASK = 14;

@@ -1,8 +1,16 @@
 package dev.vmm.core.sys;
 
+import static dev.vmm.core.abi.CStruct.struct;
+import static dev.vmm.core.abi.CStruct.u16;
+import static dev.vmm.core.abi.CStruct.u32;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import dev.vmm.core.abi.CName;
+import dev.vmm.core.abi.CStruct;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 
@@ -16,6 +24,10 @@ public final class UnixStream implements AutoCloseable {
     @CName("SHUT_WR") static final int SHUT_WR = 1;
     /** Connections the kernel queues before the loop accepts them; more are refused (EAGAIN). */
     private static final int BACKLOG = 128;
+    @CName("POLLHUP") static final int POLLHUP = 0x010;
+    static final StructLayout POLLFD = struct("pollfd", u32("fd"), u16("events"), u16("revents"));
+    private static final long POLLFD_FD = CStruct.offset(POLLFD, "fd");
+    private static final long POLLFD_REVENTS = CStruct.offset(POLLFD, "revents");
 
     private final Fd fd;
 
@@ -80,6 +92,24 @@ public final class UnixStream implements AutoCloseable {
             throw new SysException("read " + fd, (int) -r);
         }
         return r;
+    }
+
+    /**
+     * Whether the peer closed its end, as opposed to only shutting down its writes: after a read of 0
+     * (the end of the stream) the two look the same. A close sets both directions' shutdown at once
+     * (af_unix's unix_release_sock), which poll reports as POLLHUP; shutdown(SHUT_WR) sets only the
+     * peer's. Asked of the socket now, not of an epoll round that may not have run yet.
+     */
+    public boolean peerClosed() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(POLLFD);
+            p.set(JAVA_INT, POLLFD_FD, fd.raw());         // events 0: POLLHUP is reported whatever is asked
+            long r = Syscall.call(Syscall.POLL, Syscall.address(p), 1, 0);
+            if (r < 0) {
+                throw new SysException("poll " + fd, (int) -r);
+            }
+            return (p.get(JAVA_SHORT, POLLFD_REVENTS) & POLLHUP) != 0;
+        }
     }
 
     /** Writes from {@code buffer}: bytes written (perhaps fewer), or 0 if the socket's buffer is full. */

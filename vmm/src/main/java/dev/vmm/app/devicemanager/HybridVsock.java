@@ -558,7 +558,9 @@ public final class HybridVsock implements VirtioVsock.Backend, EventSubscriber, 
             if (n == 0) {
                 readable.remove(c);
                 c.readable = false;
-                if (c.registered) {        // shutdown(SHUT_WR): the host sends no more, but may still read
+                // Not closed (epoll's HUP may not have been seen yet): shutdown(SHUT_WR), the host sends no
+                // more but may still read.
+                if (c.registered && !c.stream.peerClosed()) {
                     c.hostShutSend = true;
                     watch(c);
                     return c.packet(OP_SHUTDOWN, SHUTDOWN_SEND, null);
