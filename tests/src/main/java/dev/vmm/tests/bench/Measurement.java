@@ -38,11 +38,7 @@ record Measurement(double seconds, long peakRssKib, int status) {
             throws IOException, InterruptedException {
         List<Measurement> out = new ArrayList<>();
         for (int i = 0; i < warmups + runs; i++) {
-            Measurement m = of(command);
-            if (m.status != expected) {
-                throw new IllegalStateException("exit status " + m.status + " (expected " + expected + "): "
-                        + String.join(" ", command));
-            }
+            Measurement m = expecting(command, expected);
             if (i >= warmups) {
                 out.add(m);
             }
@@ -57,17 +53,23 @@ record Measurement(double seconds, long peakRssKib, int status) {
         commands.forEach(c -> out.add(new ArrayList<>()));
         for (int turn = 0; turn <= runs; turn++) {
             for (int c = 0; c < commands.size(); c++) {
-                Measurement m = of(commands.get(c));
-                if (m.status != expected[c]) {
-                    throw new IllegalStateException("exit status " + m.status + " (expected " + expected[c] + "): "
-                            + String.join(" ", commands.get(c)));
-                }
+                Measurement m = expecting(commands.get(c), expected[c]);
                 if (turn > 0) {
                     out.get(c).add(m);
                 }
             }
         }
         return out;
+    }
+
+    /** One run, which must exit with {@code expected}. */
+    private static Measurement expecting(List<String> command, int expected) throws IOException, InterruptedException {
+        Measurement m = of(command);
+        if (m.status != expected) {
+            throw new IllegalStateException("exit status " + m.status + " (expected " + expected + "): "
+                    + String.join(" ", command));
+        }
+        return m;
     }
 
     static double median(double[] values) {
